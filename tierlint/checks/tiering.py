@@ -1,0 +1,142 @@
+"""Page errors (TL001) and the tier rules (TL101–TL103)."""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from ..hookspecs import hookimpl
+from ..rule import Context, Finding, Rule
+from ..tiers import CLASHES
+
+DECLARED = ("marker", "label", "section", "page")
+_CLAUSE_BREAK = re.compile(r"[;:—–()\[\]]")
+
+
+def check_page_errors(ctx: Context) -> Iterator[Finding]:
+    for problem in ctx.page.problems:
+        yield Finding("TL001", problem.start, problem.end, problem.message)
+
+
+def check_untiered(ctx: Context) -> Iterator[Finding]:
+    for claim in ctx.claims:
+        if claim.tier is None and not claim.question:
+            yield Finding(
+                "TL101",
+                claim.start,
+                claim.end,
+                "claim has no tier: label its block (Exact —, Serious hypothesis —,"
+                " Interpretive lens —), put it under a tier heading, or add"
+                " <!-- tier: … --> before it",
+            )
+
+
+def _strong(claim):
+    return [c for c in claim.cues if c.signals and c.entry.weight >= 1]
+
+
+def check_mixed(ctx: Context) -> Iterator[Finding]:
+    for claim in ctx.claims:
+        cues = _strong(claim)
+        if len(cues) < 2:
+            continue
+        breaks = [m.start() for m in _CLAUSE_BREAK.finditer(claim.masked)]
+        clash = _first_clash(cues, breaks)
+        if clash:
+            a, b = clash
+            yield Finding(
+                "TL102",
+                claim.start + a.start,
+                claim.start + b.end,
+                f"one clause mixes tiers: {a.text!r} reads as {a.signals}, {b.text!r} as"
+                f" {b.signals}; split the claim, or keep the wording of one tier",
+                tier=claim.tier,
+            )
+
+
+def _first_clash(cues, breaks):
+    for i, a in enumerate(cues):
+        for b in cues[i + 1 :]:
+            if frozenset((a.signals, b.signals)) not in CLASHES:
+                continue
+            if not any(a.end <= pos < b.start for pos in breaks):
+                return a, b
+    return None
+
+
+def check_mismatch(ctx: Context) -> Iterator[Finding]:
+    for claim in ctx.claims:
+        if claim.source not in DECLARED:
+            continue
+        for cue in _strong(claim):
+            if frozenset((cue.signals, claim.tier)) in CLASHES:
+                declared = claim.evidence[0].cue if claim.evidence else claim.tier
+                yield Finding(
+                    "TL103",
+                    claim.start + cue.start,
+                    claim.start + cue.end,
+                    f"{cue.text!r} words this {claim.tier} claim as {cue.signals}"
+                    f" (declared by {declared!r}); {_FIX[claim.tier]}",
+                    tier=claim.tier,
+                )
+                break
+
+
+_FIX = {
+    "lens": "offer it as a perspective, or move it to the exact tier with a proof",
+    "exact": "state it as proven identity, or move it to the serious-hypothesis tier",
+    "hypothesis": "keep it hedged and cited, or move it to the exact tier with a proof",
+}
+
+RULES = [
+    Rule(
+        code="TL001",
+        name="page-error",
+        severity="error",
+        summary="the page itself cannot be read as written (front matter, tier markers)",
+        why="Invalid YAML front matter or a tier marker naming no tier silently changes"
+        " how every claim below it is tiered. Fix the YAML or use exact, hypothesis or lens.",
+        fires="<!-- tier: certain -->\nThe loss is the gap.",
+        passes="<!-- tier: exact -->\nThe loss is the gap (`gap.fk`).",
+        check=check_page_errors,
+    ),
+    Rule(
+        code="TL101",
+        name="untiered-claim",
+        severity="info",
+        summary="a claim has no tier (off unless selected)",
+        why="On a page that must tier everything, a claim with no tier signal leaves the"
+        " reader to guess how sure it is. Label its block, give it a tier heading or marker.",
+        fires="The river remembers its course.",
+        passes="## Interpretive lens\n\nThe river remembers its course.",
+        check=check_untiered,
+        default_enabled=False,
+    ),
+    Rule(
+        code="TL102",
+        name="mixed-tier",
+        severity="warning",
+        summary="one claim carries cues of two tiers that clash",
+        why="A clause that proves and hedges at once (\"this proves the brain may…\") claims"
+        " two tiers; the reader cannot tell which to trust. Split it or pick one.",
+        fires="This proves the brain may run backprop.",
+        passes="The ledger proves the operations agree; the brain may run a cousin of it.",
+        check=check_mixed,
+    ),
+    Rule(
+        code="TL103",
+        name="tier-mismatch",
+        severity="warning",
+        summary="the wording contradicts the declared tier",
+        why="A lens worded as proven fact, or an exact claim that hedges, breaks the tier"
+        " its label promises. Reword it, or move it to the tier its wording claims.",
+        fires="Interpretive lens — trauma is proven equal to a local minimum.",
+        passes="Interpretive lens — trauma read as a local minimum, offered at distance.",
+        check=check_mismatch,
+    ),
+]
+
+
+@hookimpl
+def tierlint_rules():
+    return RULES

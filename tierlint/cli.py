@@ -1,0 +1,212 @@
+"""The command line: parses options, calls the engine, prints through a format.
+
+Exit codes (SPEC §5): 0 nothing at or above ``fail_on``; 1 findings at or above it; 2 a
+usage, config or input error, reported as one line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any, Callable
+
+import click
+
+from . import __version__
+
+LEVELS = click.Choice(["error", "warning", "info"])
+
+
+class UserError(click.ClickException):
+    """One clear line on stderr, exit 2."""
+
+    exit_code = 2
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"tierlint: {self.format_message()}", err=True)
+
+
+def _guard(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn the errors users can cause into one line and exit 2; Ctrl-C into exit 130."""
+    import functools
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from .config import ConfigError
+        from .files import InputError
+        from .resources import LexiconError
+
+        try:
+            return func(*args, **kwargs)
+        except (ConfigError, InputError, LexiconError) as exc:
+            raise UserError(str(exc)) from None
+        except KeyboardInterrupt:
+            click.echo("tierlint: interrupted", err=True)
+            sys.exit(130)
+        except BrokenPipeError:
+            sys.exit(0)
+
+    return wrapper
+
+
+def _codes(value: str | None) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    return tuple(part.strip() for part in value.split(",") if part.strip())
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", "-V", prog_name="tierlint")
+def main() -> None:
+    """tierlint: lint the epistemic tiers of concept pages.
+
+    Each claim on a page is exact (it names a passing lens proof), a serious hypothesis
+    (it cites), or an interpretive lens (never clinical, never worded as settled fact).
+    """
+
+
+def _resolver(config: str | None, select: str | None, ignore: str | None):
+    from .config import ConfigResolver
+
+    overrides: dict[str, Any] = {}
+    if select is not None:
+        overrides["select"] = _codes(select)
+    return ConfigResolver(Path(config) if config else None, overrides, _codes(ignore) or ())
+
+
+def _check_codes(values: tuple[str, ...] | None, option: str) -> None:
+    from .plugins import all_rules
+
+    if not values:
+        return
+    rules = all_rules().values()
+    for value in values:
+        if not any(
+            r.code.startswith(value.upper()) or value.lower() == r.name for r in rules
+        ):
+            raise UserError(f"{option}: {value!r} matches no rule code or name (see `tierlint rules`)")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--format", "fmt", default="text", show_default=True, help="Output format.")
+@click.option("--select", help="Comma-separated rule codes, prefixes or names to run.")
+@click.option("--ignore", help="Comma-separated rule codes, prefixes or names to skip.")
+@click.option("--fail-on", type=LEVELS, help="Lowest severity that fails (default: warning).")
+@click.option("--config", type=click.Path(dir_okay=False), help="Use this config file.")
+@click.option(
+    "--stdin-filename",
+    help="Read the page from stdin (PATH '-') and report it under this path.",
+)
+@_guard
+def check(paths, fmt, select, ignore, fail_on, config, stdin_filename) -> None:
+    """Lint concept pages (files or directories; default: the current directory)."""
+    from .engine import Linter, Report
+    from .plugins import formats
+
+    writers = formats()
+    if fmt not in writers:
+        raise UserError(f"--format: unknown format {fmt!r} (choose from {', '.join(sorted(writers))})")
+    _check_codes(_codes(select), "--select")
+    _check_codes(_codes(ignore), "--ignore")
+    resolver = _resolver(config, select, ignore)
+    linter = Linter(resolver, fail_on=fail_on)
+    paths = list(paths) or ["."]
+    if paths == ["-"] or stdin_filename:
+        if paths not in (["-"], ["."]) or not stdin_filename:
+            raise UserError("read stdin with `--stdin-filename PATH -`")
+        report = _lint_stdin(linter, resolver, stdin_filename, fail_on)
+    else:
+        report = linter.lint_paths(paths)
+    for result in report.files:
+        if result.skipped:
+            click.echo(f"tierlint: {result.path}: skipped: {result.skipped}", err=True)
+    writers[fmt](report, click.get_text_stream("stdout"))
+    sys.exit(1 if report.failed() else 0)
+
+
+def _lint_stdin(linter, resolver, display: str, fail_on):
+    from .engine import Report
+    from .files import Unreadable, decode
+
+    path = Path(display)
+    config = resolver.for_path(path if path.exists() else path.parent if path.parent.exists() else Path("."))
+    data = click.get_binary_stream("stdin").read()
+    try:
+        text = decode(data)
+    except Unreadable as exc:
+        raise UserError(f"{display}: {exc.reason}") from None
+    result = linter.lint_text(text, display, path, config)
+    return Report([result], fail_on or config.fail_on)
+
+
+@main.command()
+@click.argument("path", type=click.Path())
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--config", type=click.Path(dir_okay=False), help="Use this config file.")
+@_guard
+def claims(path, fmt, config) -> None:
+    """Show every claim of the pages under PATH with its tier and the evidence."""
+    import json
+
+    from .engine import Linter
+
+    linter = Linter(_resolver(config, None, None))
+    report = linter.lint_paths([path])
+    records = [c for f in report.files for c in f.claims]
+    out = click.get_text_stream("stdout")
+    if fmt == "json":
+        json.dump(
+            {"tierlint": __version__, "claims": [c.to_json() for c in records]},
+            out,
+            ensure_ascii=False,
+            indent=2,
+        )
+        out.write("\n")
+        return
+    for c in records:
+        tier = c.tier or "-"
+        source = f" ({c.source})" if c.source else ""
+        text = " ".join(c.text.split())
+        if len(text) > 100:
+            text = text[:97] + "..."
+        out.write(f"{c.path}:{c.line}:{c.column}: {tier}{source}: {text}\n")
+        for ev in c.evidence:
+            out.write(f"    evidence: {ev['cue']!r} -> {ev['tier']} at {ev['line']}:{ev['column']}\n")
+
+
+@main.command()
+@click.argument("code")
+@_guard
+def explain(code) -> None:
+    """Explain a rule (by code or name): what it checks, why, and examples."""
+    from .plugins import find_rule
+
+    rule = find_rule(code)
+    if rule is None:
+        raise UserError(f"no rule {code!r} (see `tierlint rules`)")
+    default = "" if rule.default_enabled else " (off unless selected)"
+    click.echo(f"{rule.code} {rule.name} [{rule.severity}]{default}\n")
+    click.echo(f"{rule.summary[0].upper()}{rule.summary[1:]}.\n")
+    click.echo(f"Why: {rule.why}\n")
+    click.echo("Fires on:\n" + _indent(rule.fires) + "\n")
+    click.echo("Does not fire on:\n" + _indent(rule.passes))
+
+
+def _indent(text: str) -> str:
+    return "\n".join("    " + line for line in text.splitlines())
+
+
+@main.command()
+@_guard
+def rules() -> None:
+    """List every rule: code, name, default severity and what it checks."""
+    from .plugins import all_rules
+
+    for rule in all_rules().values():
+        default = "" if rule.default_enabled else " (off unless selected)"
+        click.echo(f"{rule.code}  {rule.name:<28} {rule.severity:<8} {rule.summary}{default}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,237 @@
+"""The pipeline, top to bottom: file → page → claims → tiers → rules → diagnostics.
+
+The CLI only parses options and calls this module; formatters only print its results.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from .claims import Claim, extract_claims
+from .config import SEVERITY_RANK, Config, ConfigResolver, relative_to_root
+from .diagnostics import Diagnostic
+from .files import InputError, Unreadable, matches, read_text, walk
+from .page import Page, parse_page
+from .rule import Context, Finding, Rule
+
+
+@dataclass(slots=True)
+class ClaimRecord:
+    """A claim as the ``claims`` command and the JSON output show it."""
+
+    path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    text: str
+    tier: str | None
+    source: str | None
+    evidence: list[dict[str, Any]]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "end_line": self.end_line,
+            "end_column": self.end_column,
+            "text": self.text,
+            "tier": self.tier,
+            "source": self.source,
+            "evidence": self.evidence,
+        }
+
+
+@dataclass(slots=True)
+class FileResult:
+    path: str
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    claims: list[ClaimRecord] = field(default_factory=list)
+    skipped: str | None = None  # why the file was not linted
+
+
+@dataclass(slots=True)
+class Report:
+    files: list[FileResult]
+    fail_on: str = "warning"
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        return [d for f in self.files for d in f.diagnostics]
+
+    def summary(self) -> dict[str, int]:
+        counts = {"error": 0, "warning": 0, "info": 0}
+        for d in self.diagnostics:
+            counts[d.severity] += 1
+        return {
+            "files": sum(1 for f in self.files if f.skipped is None),
+            "claims": sum(len(f.claims) for f in self.files),
+            "errors": counts["error"],
+            "warnings": counts["warning"],
+            "infos": counts["info"],
+        }
+
+    def failed(self) -> bool:
+        threshold = SEVERITY_RANK[self.fail_on]
+        return any(SEVERITY_RANK[d.severity] >= threshold for d in self.diagnostics)
+
+
+def rule_selected(rule: Rule, select: Iterable[str], ignore: Iterable[str]) -> bool:
+    """Select and ignore take code prefixes or rule names; a rule that is off by default
+    runs only when selected by its exact code or name; ignore wins."""
+
+    def named(p: str) -> bool:
+        return p.upper() == rule.code or p.lower() == rule.name
+
+    def hit(p: str) -> bool:
+        return rule.code.startswith(p.upper()) or p.lower() == rule.name
+
+    select, ignore = list(select), list(ignore)
+    if not any((named if not rule.default_enabled else hit)(p) for p in select):
+        return False
+    return not any(hit(p) for p in ignore)
+
+
+class Linter:
+    """Lints files and texts with the rules every plugin provides."""
+
+    def __init__(self, resolver: ConfigResolver, fail_on: str | None = None) -> None:
+        from .plugins import all_rules
+        from .project import Project
+
+        self.resolver = resolver
+        self.rules: dict[str, Rule] = all_rules()
+        self._projects: dict[Path, Project] = {}
+        self._project_type = Project
+        self.fail_on = fail_on
+
+    # -- files
+    def collect(self, paths: list[str]) -> list[tuple[str, Path, Config]]:
+        """(display path, path, config) for every file to lint, in a stable order."""
+        out: list[tuple[str, Path, Config]] = []
+        seen: set[Path] = set()
+        for given in paths:
+            path = Path(given)
+            if not path.exists() and not path.is_symlink():
+                raise InputError(f"{given}: no such file or directory")
+            if path.is_dir():
+                for file in walk(path):
+                    config = self.resolver.for_path(file)
+                    rel = relative_to_root(file, config.root) or file.name
+                    if not matches(rel, config.include) or matches(rel, config.exclude):
+                        continue
+                    self._add(out, seen, _display(given, file, path), file, config)
+            else:
+                config = self.resolver.for_path(path)
+                rel = relative_to_root(path, config.root)
+                if rel is not None and matches(rel, config.exclude):
+                    continue
+                self._add(out, seen, given, path, config)
+        return out
+
+    @staticmethod
+    def _add(out, seen, display, path, config) -> None:
+        key = path.resolve()
+        if key not in seen:
+            seen.add(key)
+            out.append((display, path, config))
+
+    def lint_paths(self, paths: list[str]) -> Report:
+        targets = self.collect(paths)
+        results = [self.lint_file(display, path, config) for display, path, config in targets]
+        return Report(results, self._fail_on(targets[0][2] if targets else None))
+
+    def _fail_on(self, config: Config | None) -> str:
+        return self.fail_on or (config.fail_on if config else "warning")
+
+    def lint_file(self, display: str, path: Path, config: Config) -> FileResult:
+        try:
+            text = read_text(path)
+        except Unreadable as exc:
+            return FileResult(display, skipped=exc.reason)
+        return self.lint_text(text, display, path, config)
+
+    def lint_text(self, text: str, display: str, path: Path, config: Config) -> FileResult:
+        page = parse_page(text, display)
+        claims = tier_page(page)
+        project = self.project(config)
+        context = Context(page=page, claims=claims, config=config, project=project)
+        findings: list[tuple[Rule, Finding]] = []
+        for rule in self.rules.values():
+            if not rule_selected(rule, config.select, config.ignore):
+                continue
+            for finding in rule.check(context):
+                findings.append((rule, finding))
+        diagnostics = [self._diagnostic(page, config, rule, f) for rule, f in findings]
+        diagnostics.sort(key=Diagnostic.sort_key)
+        return FileResult(display, diagnostics, [claim_record(page, c) for c in claims])
+
+    def project(self, config: Config):
+        project = self._projects.get(config.root)
+        if project is None:
+            project = self._projects[config.root] = self._project_type(config)
+        return project
+
+    @staticmethod
+    def _diagnostic(page: Page, config: Config, rule: Rule, finding: Finding) -> Diagnostic:
+        line, column = page.lines.position(finding.start)
+        end_line, end_column = page.lines.end_position(max(finding.end, finding.start + 1))
+        severity = config.severity.get(rule.code) or finding.severity or rule.severity
+        s, e = page.lines.line_span(line - 1)
+        return Diagnostic(
+            path=page.path,
+            line=line,
+            column=column,
+            end_line=end_line,
+            end_column=end_column,
+            code=rule.code,
+            name=rule.name,
+            severity=severity,
+            message=finding.message,
+            tier=finding.tier,
+            source_line=page.text[s:e],
+        )
+
+
+def tier_page(page: Page) -> list[Claim]:
+    """Claims of a parsed page, each with its spaCy Doc, cues and tier."""
+    from .nlp import make_docs
+    from .tiers import assign_tiers
+
+    claims = extract_claims(page)
+    if claims:
+        for claim, doc in zip(claims, make_docs([c.masked for c in claims])):
+            claim.doc = doc
+    assign_tiers(page, claims)
+    return claims
+
+
+def claim_record(page: Page, claim: Claim) -> ClaimRecord:
+    line, column = page.lines.position(claim.start)
+    end_line, end_column = page.lines.end_position(claim.end)
+    evidence = []
+    for ev in claim.evidence:
+        ev_line, ev_col = page.lines.position(ev.start)
+        evidence.append({"cue": ev.cue, "tier": ev.tier, "line": ev_line, "column": ev_col})
+    return ClaimRecord(
+        path=page.path,
+        line=line,
+        column=column,
+        end_line=end_line,
+        end_column=end_column,
+        text=claim.text,
+        tier=claim.tier,
+        source=claim.source,
+        evidence=evidence,
+    )
+
+
+def _display(given: str, file: Path, base: Path) -> str:
+    """A file found under a directory argument, shown relative to how it was given."""
+    rel = file.relative_to(base).as_posix()
+    if given in (".", "./"):
+        return rel
+    return given.rstrip("/") + "/" + rel

@@ -1,0 +1,1 @@
+"""Output formats: small plugins registered through the ``tierlint_formats`` hook."""

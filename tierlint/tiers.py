@@ -1,0 +1,288 @@
+"""Claims → tiers, first match wins (SPEC §1): inline marker, labelled block, section
+heading, front-matter default, then inference from wording cues (``rules/tiers.yaml``).
+
+Inference is run on every claim, declared or not, so the rules can see wording that
+contradicts a declared tier (TL103) or clashes with itself (TL102). A negated cue does not
+count for its tier; where its entry says so it counts for another ("not as a loose
+analogy" signals exact). Cues inside double quotes (someone else's title or words) never
+count.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from .claims import Claim, Evidence
+from .page import Page, tier_id
+from .resources import LexiconError, load_lexicon
+
+TIERS = ("exact", "hypothesis", "lens")
+# tiers whose cues contradict each other inside one clause (TL102) or a declared tier (TL103)
+CLASHES = {frozenset(("exact", "hypothesis")), frozenset(("exact", "lens"))}
+
+
+@dataclass(frozen=True, slots=True)
+class CueEntry:
+    phrases: tuple[str, ...]
+    tier: str
+    weight: float
+    negated_tier: str | None
+    not_followed_by: frozenset[str]
+    not_preceded_by: frozenset[str]
+
+
+@dataclass(slots=True)
+class Cue:
+    """One cue found in a claim: offsets are into the claim's text."""
+
+    start: int
+    end: int
+    tok_start: int
+    tok_end: int
+    text: str
+    entry: CueEntry
+    negated: bool
+    signals: str | None  # the tier it counts for, after negation; None: counts for none
+
+
+# --- the lexicon --------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=None)
+def cue_entries(extra: tuple[str, ...] = ()) -> tuple[CueEntry, ...]:
+    data = load_lexicon("tiers")
+    entries = []
+    for i, raw in enumerate(data.get("cues") or []):
+        try:
+            phrases = raw["phrase"]
+            tier = raw["tier"]
+        except (KeyError, TypeError):
+            raise LexiconError(f"tiers.yaml: cue #{i + 1} needs 'phrase' and 'tier'") from None
+        if tier not in TIERS:
+            raise LexiconError(f"tiers.yaml: cue #{i + 1} has unknown tier {tier!r}")
+        entries.append(
+            CueEntry(
+                phrases=tuple([phrases] if isinstance(phrases, str) else phrases),
+                tier=tier,
+                weight=float(raw.get("weight", 1.0)),
+                negated_tier=raw.get("negated_tier"),
+                not_followed_by=frozenset(w.lower() for w in raw.get("not_followed_by", [])),
+                not_preceded_by=frozenset(w.lower() for w in raw.get("not_preceded_by", [])),
+            )
+        )
+    return tuple(entries)
+
+
+@lru_cache(maxsize=1)
+def _label_patterns() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, str]]:
+    labels = load_lexicon("tiers").get("labels") or {}
+    names: dict[str, str] = {}
+    for tier, words in labels.items():
+        for word in words:
+            names[" ".join(word.lower().split())] = tier
+    alternatives = "|".join(
+        re.escape(n).replace(r"\ ", r"\s+") for n in sorted(names, key=len, reverse=True)
+    )
+    # "Exact —", "Serious hypothesis:", "Interpretive lens, welcomed at distance —"
+    block = re.compile(
+        rf"^\s*(?P<label>{alternatives})(?![\w-])"
+        r"(?:\s*\([^()\n]{0,60}\)|,[^—–:\n]{1,60}?)?\s*(?:—|–|:|--?(?=\s))",
+        re.I,
+    )
+    # "## Exact", "### Serious hypothesis", "## 2. Interpretive lens (welcomed at distance)"
+    heading = re.compile(
+        rf"^\s*(?:\d+(?:\.\d+)*[.)]?\s+)?(?P<label>{alternatives})(?![\w-])"
+        r"\s*(?:[—–:(,-].*)?$",
+        re.I | re.S,
+    )
+    return block, heading, names
+
+
+def block_label(masked: str) -> tuple[str, int, int] | None:
+    """The tier a labelled block declares: (tier, start, end of the label) in ``masked``."""
+    pattern, _, names = _label_patterns()
+    m = pattern.match(masked)
+    if not m:
+        return None
+    return names[" ".join(m.group("label").lower().split())], m.start("label"), m.end()
+
+
+def heading_label(masked: str) -> str | None:
+    _, pattern, names = _label_patterns()
+    m = pattern.match(masked.strip())
+    return names[" ".join(m.group("label").lower().split())] if m else None
+
+
+# --- the spaCy component ------------------------------------------------------------------
+
+
+def register_component() -> None:
+    from spacy.language import Language
+
+    if not Language.has_factory("tierlint_cues"):
+        Language.factory("tierlint_cues", func=_make_cue_matcher)
+
+
+def _make_cue_matcher(nlp: Any, name: str) -> "CueMatcher":
+    return CueMatcher(nlp)
+
+
+class CueMatcher:
+    """Finds the tier cues of a Doc with one PhraseMatcher; stores them in
+    ``doc.user_data["tierlint.cues"]``."""
+
+    def __init__(self, nlp: Any) -> None:
+        from spacy.matcher import PhraseMatcher
+
+        self.entries = cue_entries()
+        self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        for i, entry in enumerate(self.entries):
+            self.matcher.add(str(i), [nlp.make_doc(p) for p in entry.phrases])
+        self.vocab = nlp.vocab
+
+    def __call__(self, doc: Any) -> Any:
+        doc.user_data["tierlint.cues"] = find_cues(doc, self.matcher, self.entries)
+        return doc
+
+
+def find_cues(doc: Any, matcher: Any, entries: tuple[CueEntry, ...]) -> list[Cue]:
+    from .negation import is_negated
+
+    matches = matcher(doc)
+    if not matches:
+        return []
+    quotes = _quoted_regions(doc.text)
+    cues = []
+    for match_id, s, e in _longest_first(matches):
+        entry = entries[int(doc.vocab.strings[match_id])]
+        before = doc[s - 1].lower_ if s > 0 else ""
+        after = doc[e].lower_ if e < len(doc) else ""
+        if before in entry.not_preceded_by or after in entry.not_followed_by:
+            continue
+        span = doc[s:e]
+        if any(a <= span.start_char < b for a, b in quotes):
+            continue
+        negated = is_negated(doc, s, e)
+        cues.append(
+            Cue(
+                start=span.start_char,
+                end=span.end_char,
+                tok_start=s,
+                tok_end=e,
+                text=span.text,
+                entry=entry,
+                negated=negated,
+                signals=entry.negated_tier if negated else entry.tier,
+            )
+        )
+    return cues
+
+
+def _longest_first(matches: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """Non-overlapping matches, preferring the longest, in text order."""
+    chosen: list[tuple[int, int, int]] = []
+    used: set[int] = set()
+    for m in sorted(matches, key=lambda m: (-(m[2] - m[1]), m[1])):
+        if used.isdisjoint(range(m[1], m[2])):
+            chosen.append(m)
+            used.update(range(m[1], m[2]))
+    return sorted(chosen, key=lambda m: m[1])
+
+
+_QUOTED = re.compile(r"\"[^\"\n]{1,200}\"|“[^”\n]{1,200}”")
+
+
+def _quoted_regions(text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
+
+
+# --- assigning tiers ----------------------------------------------------------------------
+
+
+def assign_tiers(page: Page, claims: list[Claim]) -> None:
+    """Set ``tier``, ``source`` and ``evidence`` on every claim (claims have their docs)."""
+    labels = _group_labels(page)
+    sections = _section_tiers(page)
+    page_tier = _page_tier(page)
+    for claim in claims:
+        claim.cues = claim.doc.user_data.get("tierlint.cues", []) if claim.doc is not None else []
+        if claim.question:
+            continue  # a question is not a claim to be tiered
+        block = claim.block
+        if block.marker:
+            claim.tier, claim.source = block.marker, "marker"
+            claim.evidence = [Evidence(f"tier: {block.marker}", block.marker, block.start)]
+        elif block.group in labels:
+            tier, start, end = labels[block.group]
+            claim.tier, claim.source = tier, "label"
+            claim.evidence = [Evidence(page.text[start:end].strip(), tier, start)]
+        elif sections.get(id(block)):
+            tier, start, end = sections[id(block)]
+            claim.tier, claim.source = tier, "section"
+            claim.evidence = [Evidence(page.text[start:end].strip(), tier, start)]
+        elif page_tier:
+            claim.tier, claim.source = page_tier, "page"
+            claim.evidence = [Evidence(f"tier: {page_tier}", page_tier, 0)]
+        else:
+            tier, evidence = infer_tier(claim)
+            if tier:
+                claim.tier, claim.source, claim.evidence = tier, "inferred", evidence
+
+
+def infer_tier(claim: Claim) -> tuple[str | None, list[Evidence]]:
+    """The tier the wording signals, and the cues that signal it."""
+    scores = dict.fromkeys(TIERS, 0.0)
+    for cue in claim.cues:
+        if cue.signals:
+            scores[cue.signals] += cue.entry.weight
+    best = max(scores.values())
+    if best <= 0:
+        return None, []
+    leaders = [t for t, s in scores.items() if s == best]
+    if len(leaders) > 1:
+        return None, []  # the wording pulls two ways equally: no tier to infer
+    tier = leaders[0]
+    evidence = [
+        Evidence(cue.text, tier, claim.start + cue.start, cue.negated)
+        for cue in claim.cues
+        if cue.signals == tier
+    ]
+    return tier, evidence
+
+
+def _group_labels(page: Page) -> dict[int, tuple[str, int, int]]:
+    labels = {}
+    for block in page.blocks:
+        if block.kind != "paragraph" or not block.first_in_group:
+            continue
+        found = block_label(page.masked[block.start : block.end])
+        if found:
+            tier, s, e = found
+            labels[block.group] = (tier, block.start + s, block.start + e)
+    return labels
+
+
+def _section_tiers(page: Page) -> dict[int, tuple[str, int, int]]:
+    """For each block under a tier heading: (tier, heading start, heading end)."""
+    stack: list[tuple[int, tuple[str, int, int] | None]] = []
+    out: dict[int, tuple[str, int, int]] = {}
+    for block in page.blocks:
+        if block.kind == "heading":
+            while stack and stack[-1][0] >= block.level:
+                stack.pop()
+            tier = heading_label(page.masked[block.start : block.end])
+            stack.append((block.level, (tier, block.start, block.end) if tier else None))
+            continue
+        for _, section in reversed(stack):
+            if section:
+                out[id(block)] = section
+                break
+    return out
+
+
+def _page_tier(page: Page) -> str | None:
+    value = page.front_matter.get("tier")
+    return tier_id(str(value)) if isinstance(value, str) else None
