@@ -121,7 +121,7 @@ def check(paths, fmt, select, ignore, fail_on, config, stdin_filename) -> None:
     for result in report.files:
         if result.skipped:
             click.echo(f"tierlint: {result.path}: skipped: {result.skipped}", err=True)
-    writers[fmt](report, click.get_text_stream("stdout"))
+    writers[fmt](report, sys.stdout)
     sys.exit(1 if report.failed() else 0)
 
 
@@ -131,7 +131,7 @@ def _lint_stdin(linter, resolver, display: str, fail_on):
 
     path = Path(display)
     config = resolver.for_path(path if path.exists() else path.parent if path.parent.exists() else Path("."))
-    data = click.get_binary_stream("stdin").read()
+    data = sys.stdin.buffer.read()
     try:
         text = decode(data)
     except Unreadable as exc:
@@ -154,7 +154,7 @@ def claims(path, fmt, config) -> None:
     linter = Linter(_resolver(config, None, None))
     report = linter.lint_paths([path])
     records = [c for f in report.files for c in f.claims]
-    out = click.get_text_stream("stdout")
+    out = sys.stdout
     if fmt == "json":
         json.dump(
             {"tierlint": __version__, "claims": [c.to_json() for c in records]},

@@ -228,9 +228,7 @@ class _Builder:
                     row_cells.append(tok.content)
                     continue
                 marker = scope[-1][0] if scope else None
-                block = self._inline(tok, marker, groups, item_seen, footnote)
-                if block is not None and block.kind == "paragraph":
-                    block.marker = self._leading_marker(block) or block.marker
+                self._inline(tok, marker, groups, item_seen, footnote)
         # a marker with nothing after it simply has no effect
 
     def _new_group(self) -> int:
@@ -296,17 +294,7 @@ class _Builder:
             )
         return tier
 
-    def _leading_marker(self, block: Block) -> str | None:
-        """A marker comment that opens a paragraph sets that paragraph's tier."""
-        for comment in block.comments:
-            if self.text[block.start : comment.start].strip():
-                break
-            m = _TIER_DIRECTIVE.match(comment.body)
-            if m and tier_id(m.group(1)):
-                return tier_id(m.group(1))
-        return None
-
-    def _inline(self, tok, marker, groups, item_seen, footnote) -> Block | None:
+    def _inline(self, tok, marker, groups, item_seen, footnote) -> None:
         content_lines = tok.content.split("\n")
         first = tok.map[0]
         spans = []
@@ -318,7 +306,7 @@ class _Builder:
             if span is not None:
                 spans.append(span)
         if not spans:
-            return None
+            return
         kind = "heading" if self._heading_level else "paragraph"
         in_item = bool(groups) and kind == "paragraph"
         group = groups[-1] if in_item else self._new_group()
@@ -339,7 +327,6 @@ class _Builder:
         )
         self._paint(block, spans)
         self.blocks.append(block)
-        return block
 
     def _align(self, line0: int, content: str) -> tuple[int, int] | None:
         """The span of one content line inside its source line: container prefixes and

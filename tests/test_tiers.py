@@ -1,0 +1,142 @@
+"""Every way a claim gets its tier (SPEC §1), first match wins, plus the cue lexicon."""
+
+from __future__ import annotations
+
+import pytest
+
+from tierlint.engine import tier_page
+from tierlint.page import parse_page
+from tierlint.resources import load_lexicon
+
+
+def tiers(text: str) -> list[tuple[str, str | None, str | None]]:
+    claims = tier_page(parse_page(text))
+    return [(c.text, c.tier, c.source) for c in claims]
+
+
+def test_marker_before_a_paragraph_sets_only_that_block():
+    out = tiers("<!-- tier: lens -->\nThe river keeps time.\n\nThe sea keeps nothing.\n")
+    assert out == [("The river keeps time.", "lens", "marker"), ("The sea keeps nothing.", None, None)]
+
+
+def test_marker_before_a_list_or_table_covers_all_of_it():
+    out = tiers("<!-- tier: exact -->\n- one edge.\n- two edges.\n\nAfter.\n")
+    assert [t for _, t, _ in out] == ["exact", "exact", None]
+    out = tiers("<!-- tier: hypothesis -->\n| a | b |\n|---|---|\n| x | y |\n| z | w |\n")
+    assert [t for _, t, _ in out] == ["hypothesis", "hypothesis"]
+
+
+def test_marker_inside_a_list_item_sets_that_item():
+    out = tiers("- <!-- tier: serious hypothesis -->\n  The gut talks to the brain.\n- Plain.\n")
+    assert [(t, s) for _, t, s in out] == [("hypothesis", "marker"), (None, None)]
+
+
+@pytest.mark.parametrize(
+    "label, tier",
+    [
+        ("Exact —", "exact"),
+        ("Exact:", "exact"),
+        ("**Serious hypothesis:**", "hypothesis"),
+        ("Serious hypothesis —", "hypothesis"),
+        ("*Interpretive lens* —", "lens"),
+        ("Interpretive lens, welcomed at distance —", "lens"),
+        ("Lens:", "lens"),
+        ("Hypothesis (open) –", "hypothesis"),
+    ],
+)
+def test_labelled_blocks(label, tier):
+    out = tiers(f"1. {label} the first sentence. The second sentence.\n2. Plain item.\n")
+    assert out[0][1:] == (tier, "label")
+    assert out[1][1:] == (tier, "label")
+    assert out[2][1] is None
+
+
+def test_a_label_needs_its_dash_or_colon_and_a_whole_word():
+    assert tiers("Exactly the point. \n")[0][1] is None
+    assert tiers("Lenses ground in 1900 were heavy.\n")[0][1] is None
+    assert tiers("Exact timing matters here.\n")[0][1] is None
+
+
+def test_section_headings_scope_to_the_next_heading_of_same_or_higher_level():
+    text = (
+        "# Page\n\nIntro line.\n\n## Exact\n\nFirst.\n\n### Detail\n\nStill exact.\n\n"
+        "## Serious hypothesis\n\nSecond.\n\n## Notes\n\nNothing.\n\n## Interpretive lens (at distance)\n\nThird.\n"
+    )
+    out = tiers(text)
+    assert [(t, s) for _, t, s in out] == [
+        (None, None),
+        ("exact", "section"),
+        ("exact", "section"),
+        ("hypothesis", "section"),
+        (None, None),
+        ("lens", "section"),
+    ]
+
+
+def test_page_default_from_front_matter_and_precedence():
+    text = (
+        "---\ntier: lens\n---\nA river is a mind.\n\n<!-- tier: exact -->\nA marker wins.\n\n"
+        "## Serious hypothesis\n\nA section wins over the page.\n\n- Exact — a label wins over the section.\n"
+    )
+    out = tiers(text)
+    assert [(t, s) for _, t, s in out] == [
+        ("lens", "page"),
+        ("exact", "marker"),
+        ("hypothesis", "section"),
+        ("exact", "label"),
+    ]
+
+
+def test_declared_tier_is_never_overwritten_by_wording():
+    out = tiers("- Interpretive lens — this is proven equal, term for term.\n")
+    assert out[0][1:] == ("lens", "label")
+
+
+def test_inference_uses_cues_and_negation():
+    out = tiers(
+        "The brain may do something backprop-like. "
+        "Yes — and not as a loose analogy. "
+        "The river, read this way, is a mind. "
+        "The water is cold.\n"
+    )
+    assert [t for _, t, _ in out] == ["hypothesis", "exact", "lens", None]
+
+
+def test_questions_are_not_tiered():
+    out = tiers("## Exact\n\nIs the thaw backprop?\n")
+    assert out[0][1:] == (None, None)
+
+
+def test_cues_inside_quotes_do_not_count():
+    out = tiers('She wrote "Why the brain may run backprop" last year.\n')
+    assert out[0][1] is None
+
+
+def test_evidence_points_at_the_cue():
+    claims = tier_page(parse_page("Intro.\n\nThe cortex may run a cousin of it.\n"))
+    claim = claims[1]
+    assert [(e.cue, e.tier) for e in claim.evidence] == [("may", "hypothesis")]
+    assert claim.evidence[0].start == claim.start + len("The cortex ")
+
+
+def _entries():
+    return [pytest.param(e, id=str(e["phrase"])[:40]) for e in load_lexicon("tiers")["cues"]]
+
+
+@pytest.mark.parametrize("entry", _entries())
+def test_every_cue_entry_earns_its_place(entry):
+    """Each lexicon entry's own example is inferred with the entry's tier (and its cue in
+    the evidence); each of its `not` sentences does not count it."""
+    phrases = entry["phrase"] if isinstance(entry["phrase"], list) else [entry["phrase"]]
+    claims = tier_page(parse_page(entry["example"] + "\n"))
+    cues = [c for claim in claims for c in claim.cues if c.entry.phrases == tuple(phrases)]
+    assert cues and cues[0].signals == entry["tier"], entry["example"]
+    for sentence in entry.get("not", []):
+        claims = tier_page(parse_page(sentence + "\n"))
+        counted = [
+            c
+            for claim in claims
+            for c in claim.cues
+            if c.entry.phrases == tuple(phrases) and c.signals == entry["tier"]
+        ]
+        assert not counted, sentence
