@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from conftest import ROOT, codes
+from conftest import codes
 from tierlint import __version__
 
 MIXED = "# Page\n\nThis proves the brain may run backprop.\n"
@@ -47,8 +47,8 @@ def test_fail_on_and_select_ignore(repo):
     assert repo.run("check", "--ignore", "TL102", "a.md").exit_code == 0
     assert repo.run("check", "--ignore", "mixed-tier", "a.md").exit_code == 0
     assert repo.run("check", "--select", "TL001", "a.md").exit_code == 0
-    payload = repo.check_json("--select", "TL101", "a.md")
-    assert codes(payload) == []  # the one claim has a tier (inferred), so TL101 is silent
+    repo.write("c.md", "The cortex may run a cousin of it.\n")
+    assert codes(repo.check_json("--select", "TL101", "c.md")) == []  # inferred: hypothesis
     repo.write("b.md", "The water is cold.\n")
     assert codes(repo.check_json("b.md")) == []  # TL101 is off unless selected
     assert codes(repo.check_json("--select", "TL101", "b.md")) == ["TL101"]

@@ -101,7 +101,7 @@ def _check_codes(values: tuple[str, ...] | None, option: str) -> None:
 @_guard
 def check(paths, fmt, select, ignore, fail_on, config, stdin_filename) -> None:
     """Lint concept pages (files or directories; default: the current directory)."""
-    from .engine import Linter, Report
+    from .engine import Linter
     from .plugins import formats
 
     writers = formats()
@@ -206,6 +206,38 @@ def rules() -> None:
     for rule in all_rules().values():
         default = "" if rule.default_enabled else " (off unless selected)"
         click.echo(f"{rule.code}  {rule.name:<28} {rule.severity:<8} {rule.summary}{default}")
+
+
+@main.command()
+@click.argument("path", default=".", type=click.Path())
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--config", type=click.Path(dir_okay=False), help="Use this config file.")
+@_guard
+def proofs(path, fmt, config) -> None:
+    """List each lens proof named in the pages under PATH, its state and who uses it.
+
+    Exits 1 when a named proof is not passing.
+    """
+    import json
+
+    from .engine import Linter
+    from .proofs import PASSING
+    from .proof_report import proof_table
+
+    linter = Linter(_resolver(config, None, None))
+    rows = proof_table(linter, [path])
+    if fmt == "json":
+        json.dump({"tierlint": __version__, "proofs": rows}, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    elif not rows:
+        click.echo("No lens proofs are named in these pages.")
+    else:
+        width = max(len(r["name"]) for r in rows)
+        for r in rows:
+            band = r["band"] or "-"
+            mode = r["mode"] or "-"
+            click.echo(f"{r['name']:<{width}}  {r['state']:<10} {band:<8} {mode:<12} {', '.join(r['pages'])}")
+    sys.exit(0 if all(r["state"] == PASSING for r in rows) else 1)
 
 
 if __name__ == "__main__":  # pragma: no cover

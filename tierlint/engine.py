@@ -155,7 +155,11 @@ class Linter:
         return self.lint_text(text, display, path, config)
 
     def lint_text(self, text: str, display: str, path: Path, config: Config) -> FileResult:
+        from .suppress import read_directives
+
         page = parse_page(text, display)
+        suppressions, problems = read_directives(page, self.rules)
+        page.problems.extend(problems)
         claims = tier_page(page)
         project = self.project(config)
         context = Context(page=page, claims=claims, config=config, project=project)
@@ -165,7 +169,11 @@ class Linter:
                 continue
             for finding in rule.check(context):
                 findings.append((rule, finding))
-        diagnostics = [self._diagnostic(page, config, rule, f) for rule, f in findings]
+        diagnostics = [
+            d
+            for d in (self._diagnostic(page, config, rule, f) for rule, f in findings)
+            if d.code == "TL001" or suppressions.allows(d.code, page_offset(page, d), d.line)
+        ]
         diagnostics.sort(key=Diagnostic.sort_key)
         return FileResult(display, diagnostics, [claim_record(page, c) for c in claims])
 
@@ -194,6 +202,10 @@ class Linter:
             tier=finding.tier,
             source_line=page.text[s:e],
         )
+
+
+def page_offset(page: Page, d: Diagnostic) -> int:
+    return page.lines.starts[d.line - 1] + d.column - 1
 
 
 def tier_page(page: Page) -> list[Claim]:

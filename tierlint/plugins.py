@@ -11,6 +11,8 @@ from . import hookspecs
 
 BUILTIN = (
     "tierlint.checks.tiering",
+    "tierlint.checks.proofs",
+    "tierlint.checks.concepts",
     "tierlint.formats.builtin",
 )
 

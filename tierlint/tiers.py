@@ -241,6 +241,9 @@ def infer_tier(claim: Claim) -> tuple[str | None, list[Evidence]]:
     best = max(scores.values())
     if best <= 0:
         return None, []
+    present = frozenset(t for t, v in scores.items() if v > 0)
+    if any(pair <= present for pair in CLASHES):
+        return None, []  # identity and hedge (or metaphor) at once: no tier to infer
     leaders = [t for t, s in scores.items() if s == best]
     if len(leaders) > 1:
         return None, []  # the wording pulls two ways equally: no tier to infer

@@ -1,0 +1,111 @@
+"""Lens proofs and the ledger (TL201–TL205), and the `proofs` command."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+
+import pytest
+
+from conftest import codes
+
+PROOF = "lens gap := loss(out) - loss(target)\nassert gap.backward == edge.T\n"
+SHA = hashlib.sha256(PROOF.encode()).hexdigest()
+PAGE = "1. Exact — the update is one recipe, proven equal in `gap.fk` (band 111111).\n"
+
+
+@pytest.fixture
+def proved(repo):
+    repo.write("proofs/gap.fk", PROOF)
+    repo.write("lens-proofs.yaml", f'gap.fk:\n  band: "111111"\n  sha256: "{SHA}"\n  mode: three-way\n')
+    return repo
+
+
+def test_a_passing_proof_gives_no_finding(proved):
+    proved.write("a.md", PAGE)
+    assert codes(proved.check_json("a.md")) == []
+
+
+def test_exact_claim_without_a_proof(repo):
+    repo.write("a.md", "1. Exact — the update is one recipe, term for term. Forward and back.\n")
+    assert codes(repo.check_json("a.md")) == ["TL201", "TL201"]
+
+
+def test_proof_in_the_block_covers_every_sentence_of_it(proved):
+    proved.write("a.md", "- Exact — one recipe. Forward and back. Proven equal in `gap.fk`.\n")
+    assert codes(proved.check_json("a.md")) == []
+
+
+def test_missing_proof(repo):
+    repo.write("a.md", PAGE.replace("gap.fk", "nowhere.fk"))
+    payload = repo.check_json("a.md")
+    assert codes(payload) == ["TL202"]
+    d = payload["diagnostics"][0]
+    start = PAGE.index("`gap.fk`") + 1
+    assert (d["line"], d["column"], d["end_column"]) == (1, start, start + len("`nowhere.fk`"))
+
+
+@pytest.mark.parametrize(
+    "ledger, code, words",
+    [
+        ('gap.fk:\n  band: "110111"\n', "TL203", "fails 1 of 6"),
+        ("other.fk:\n  band: '1'\n", "TL203", "no result"),
+        ("gap.fk:\n  band: 011111\n", "TL203", "not a quoted string"),
+        ("gap.fk:\n  band: 111111\n", "TL203", "not a quoted string"),
+        ('gap.fk:\n  band: ""\n', "TL203", "not a string of 0s and 1s"),
+        ('gap.fk:\n  band: "111111"\n  sha256: "00ff"\n', "TL204", "changed since"),
+        ("gap.fk: [unclosed\n", "TL203", "not valid YAML"),
+    ],
+)
+def test_ledger_verdicts(repo, ledger, code, words):
+    repo.write("proofs/gap.fk", PROOF)
+    repo.write("lens-proofs.yaml", ledger)
+    repo.write("a.md", PAGE.replace(" (band 111111)", ""))
+    payload = repo.check_json("a.md")
+    assert codes(payload) == [code]
+    assert words in payload["diagnostics"][0]["message"]
+
+
+def test_band_quoted_on_the_page_must_match(proved):
+    proved.write("a.md", PAGE.replace("band 111111", "band 111110"))
+    payload = proved.check_json("a.md")
+    assert codes(payload) == ["TL205"]
+    assert payload["diagnostics"][0]["column"] == PAGE.index("111111") + 1
+
+
+@pytest.mark.parametrize("name", ["../outside.fk", "/etc/passwd.fk", "proofs/../../x.fk"])
+def test_references_that_leave_the_repository_are_never_read(repo, tmp_path, name):
+    repo.write("a.md", PAGE.replace("gap.fk", name))
+    payload = repo.check_json("a.md")
+    assert codes(payload) == ["TL202"]
+
+
+def test_symlink_leaving_the_repository_is_missing(tmp_path_factory, repo):
+    outside = tmp_path_factory.mktemp("outside") / "gap.fk"
+    outside.write_text(PROOF)
+    (repo.root / "proofs").mkdir()
+    os.symlink(outside, repo.root / "proofs" / "gap.fk")
+    repo.write("lens-proofs.yaml", 'gap.fk: {band: "111111"}\n')
+    repo.write("a.md", PAGE)
+    assert codes(repo.check_json("a.md")) == ["TL202"]
+
+
+def test_proof_roots_and_extensions_are_configurable(repo):
+    repo.write(".tierlint.yaml", "proof_roots: [lenses]\nproof_extensions: ['.lens']\nproof_ledger: results.yaml\n")
+    repo.write("lenses/deep/gap.lens", PROOF)
+    repo.write("results.yaml", 'gap.lens: {band: "11"}\n')
+    repo.write("a.md", "- Exact — one recipe, proven in `gap.lens`.\n")
+    assert codes(repo.check_json("a.md")) == []
+
+
+def test_proofs_command_lists_states_and_pages(proved):
+    proved.write("proofs/bad.fk", "x\n")
+    proved.write("lens-proofs.yaml", (proved.root / "lens-proofs.yaml").read_text() + 'bad.fk: {band: "10"}\n')
+    proved.write("a.md", PAGE + "2. Exact — also `bad.fk` and `gone.fk`.\n")
+    proved.write("b.md", PAGE)
+    result = proved.run("proofs", ".")
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert any(l.startswith("gap.fk") and "passing" in l and "111111" in l and "three-way" in l and "a.md, b.md" in l for l in lines)
+    assert any(l.startswith("bad.fk") and "failing" in l for l in lines)
+    assert any(l.startswith("gone.fk") and "missing" in l for l in lines)
