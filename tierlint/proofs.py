@@ -19,7 +19,13 @@ from typing import Any
 from .config import Config, relative_to_root
 from .files import walk
 
-PASSING, FAILING, STALE, UNRECORDED, MISSING = "passing", "failing", "stale", "unrecorded", "missing"
+PASSING, FAILING, STALE, UNRECORDED, MISSING = (
+    "passing",
+    "failing",
+    "stale",
+    "unrecorded",
+    "missing",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,14 +53,27 @@ class ProofRef:
 _BAND_NEAR = re.compile(r"[^.;\n]{0,40}?\bband\s*[:=]?\s*[\"'`]?([0-9]+)\b", re.I)
 
 
-def find_refs(text: str, masked: str, codes: list[Any], extensions: tuple[str, ...], base: int, end: int) -> list[ProofRef]:
+def find_refs(
+    text: str,
+    masked: str,
+    codes: list[Any],
+    extensions: tuple[str, ...],
+    base: int,
+    end: int,
+) -> list[ProofRef]:
     """Proof references inside ``[base, end)`` of a page: code spans naming a file with a
     proof extension, and the same names written as plain words."""
     refs = []
     words = _plain_name_pattern(extensions)
     for code in codes:
         name = code.text.strip()
-        if base <= code.start < end and words.fullmatch(name):
+        if (
+            base <= code.start < end
+            and name.endswith(extensions)
+            and not any(c.isspace() for c in name)
+            and name not in extensions
+            and "*" not in name
+        ):
             refs.append(_with_band(name, code.start, code.end, masked))
     for m in words.finditer(masked, base, end):
         refs.append(_with_band(m.group(), m.start(), m.end(), masked))
@@ -109,7 +128,9 @@ class Ledger:
         if data is None:
             return
         if not isinstance(data, dict):
-            self.error = f"the ledger {config.proof_ledger} must map proof names to results"
+            self.error = (
+                f"the ledger {config.proof_ledger} must map proof names to results"
+            )
             return
         self.entries = {str(k): v for k, v in data.items()}
 
@@ -141,7 +162,9 @@ class Proofs:
             if relative_to_root(directory, self.root) is None or not directory.is_dir():
                 continue
             for path in walk(directory):
-                if path.name.endswith(self.config.proof_extensions) and self._inside(path):
+                if path.name.endswith(self.config.proof_extensions) and self._inside(
+                    path
+                ):
                     found.setdefault(path.name, []).append(path)
         return found
 
@@ -167,8 +190,15 @@ class Proofs:
         return state
 
     def _locate(self, name: str) -> tuple[Path | None, str]:
-        if name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name) or ".." in Path(name).parts:
-            return None, f"{name!r} points outside the repository; name the proof by its file name"
+        if (
+            name.startswith(("/", "\\"))
+            or re.match(r"^[A-Za-z]:", name)
+            or ".." in Path(name).parts
+        ):
+            return (
+                None,
+                f"{name!r} points outside the repository; name the proof by its file name",
+            )
         if "/" in name:
             path = self.root / name
             if path.is_file() and self._inside(path) and self._under_proof_root(path):
@@ -176,7 +206,10 @@ class Proofs:
             return None, f"no file {name!r} under the proof roots ({self._roots()})"
         candidates = self.index.get(name, [])
         if not candidates:
-            return None, f"no file named {name!r} under the proof roots ({self._roots()})"
+            return (
+                None,
+                f"no file named {name!r} under the proof roots ({self._roots()})",
+            )
         return sorted(candidates)[0], ""
 
     def _under_proof_root(self, path: Path) -> bool:
@@ -197,10 +230,18 @@ def ledger_state(name: str, path: Path, entry: Any, ledger: Ledger) -> ProofStat
         return ProofState(name, UNRECORDED, f"{ledger.error}", path=path)
     if entry is None:
         return ProofState(
-            name, UNRECORDED, f"{name} has no result in {ledger_name}; run the proof and record its band", path=path
+            name,
+            UNRECORDED,
+            f"{name} has no result in {ledger_name}; run the proof and record its band",
+            path=path,
         )
     if not isinstance(entry, dict):
-        return ProofState(name, UNRECORDED, f"the {ledger_name} entry for {name} is not a mapping", path=path)
+        return ProofState(
+            name,
+            UNRECORDED,
+            f"the {ledger_name} entry for {name} is not a mapping",
+            path=path,
+        )
     band, mode = entry.get("band"), entry.get("mode")
     mode = None if mode is None else str(mode)
     if isinstance(band, bool) or not isinstance(band, str):
@@ -215,11 +256,23 @@ def ledger_state(name: str, path: Path, entry: Any, ledger: Ledger) -> ProofStat
         )
     band = band.strip()
     if not band or not re.fullmatch(r"[01]+", band):
-        return ProofState(name, FAILING, f"the band of {name} is {band!r}: not a string of 0s and 1s", band, mode, path)
+        return ProofState(
+            name,
+            FAILING,
+            f"the band of {name} is {band!r}: not a string of 0s and 1s",
+            band,
+            mode,
+            path,
+        )
     if "0" in band:
         failed = band.count("0")
         return ProofState(
-            name, FAILING, f"{name} fails {failed} of {len(band)} checks (band {band})", band, mode, path
+            name,
+            FAILING,
+            f"{name} fails {failed} of {len(band)} checks (band {band})",
+            band,
+            mode,
+            path,
         )
     digest = entry.get("sha256")
     if digest is not None:
