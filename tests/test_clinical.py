@@ -1,0 +1,327 @@
+"""TL401 clinical wording and TL402 health promises (tierlint/clinical.py, rules/clinical.yaml)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import spacy
+
+from tierlint.clinical import find_clinical
+from tierlint.resources import load_lexicon
+
+NLP = spacy.blank("en")
+LEXICON = load_lexicon("clinical")
+SEED = Path("/work/shared/seed/lc-the-thaw-is-backprop.txt")
+MARKED = re.compile(r"\[([^\]]+)\]")
+
+
+def hits(text: str) -> list[tuple[str, str]]:
+    """(code, covered text) of every finding in one claim."""
+    return [(h.code, text[h.start : h.end]) for h in find_clinical(NLP(text))]
+
+
+def unmark(example: str) -> tuple[str, str]:
+    """'This [cures insomnia].' -> ('This cures insomnia.', 'cures insomnia')."""
+    match = MARKED.search(example)
+    assert match, f"no [bracketed] span in {example!r}"
+    return MARKED.sub(r"\1", example), match.group(1)
+
+
+# --- realistic claims: wellness copy, concept pages, engineering notes ---------------------
+
+FIRES = [
+    ("Our 8-week breathwork course treats PTSD without medication.", [("TL401", "treats PTSD")]),
+    ("Sound healing heals anxiety at the cellular level.", [("TL401", "heals anxiety")]),
+    (
+        "Magnesium glycinate is a cure for depression that doctors ignore.",
+        [("TL401", "cure for depression")],
+    ),
+    ("This tea cures insomnia in most adults.", [("TL401", "cures insomnia")]),
+    ("The quiz helps you diagnose ADHD at home.", [("TL401", "diagnose ADHD")]),
+    ("Intermittent fasting reverses diabetes, says the coach.", [("TL401", "reverses diabetes")]),
+    ("Daily cold showers prevent migraines.", [("TL401", "prevent migraines")]),
+    ("Forest bathing replaces your antidepressants.", [("TL401", "replaces your antidepressants")]),
+    ("Saffron works like an SSRI without the side effects.", [("TL401", "works like an SSRI")]),
+    ("Try grounding instead of medication.", [("TL401", "instead of medication")]),
+    (
+        "Doctors prescribe antidepressants far too often; try this first.",
+        [("TL401", "prescribe antidepressants")],
+    ),
+    (
+        "EMDR is a treatment for trauma that works through the eyes.",
+        [("TL401", "treatment for trauma")],
+    ),
+    (
+        "The pilot found a clinically significant reduction in symptoms.",
+        [("TL401", "clinically significant")],
+    ),
+    ("Journaling is the cheapest therapy for burnout.", [("TL401", "therapy for burnout")]),
+    ("Bone broth heals your gut in weeks.", [("TL401", "heals your gut")]),
+    ("A clinically proven method to quiet the mind.", [("TL401", "clinically proven")]),
+    (
+        "Lavender oil has a therapeutic effect on the nervous system.",
+        [("TL401", "therapeutic effect")],
+    ),
+    ("Reiki treats chronic fatigue syndrome.", [("TL401", "treats chronic fatigue syndrome")]),
+    ("Tapping relieves the symptoms of PTSD.", [("TL401", "relieves the symptoms of PTSD")]),
+    ("This protocol is an effective natural cure.", [("TL401", "natural cure")]),
+    (
+        "Breathwork is as effective as therapy for most people.",
+        [("TL401", "as effective as therapy")],
+    ),
+    (
+        "Plant-based alternatives to antidepressants are booming.",
+        [("TL401", "alternatives to antidepressants")],
+    ),
+    ("Kundalini yoga can eliminate panic attacks.", [("TL401", "eliminate panic attacks")]),
+    ("A 21-day plan for healing trauma from the inside out.", [("TL401", "healing trauma")]),
+    ("The clinic offers PTSD therapy on weekends.", [("TL401", "PTSD therapy")]),
+    ("Herbalists call it nature's Prozac.", [("TL401", "nature's Prozac")]),
+    (
+        "Users who stop taking their medication report more energy.",
+        [("TL401", "stop taking their medication")],
+    ),
+    ("Our app can diagnose depression from your typing speed.", [("TL401", "diagnose depression")]),
+    ("Acupuncture is a proven remedy for migraines.", [("TL401", "remedy for migraines")]),
+    ("CBD is prescribed for anxiety in many clinics.", [("TL401", "prescribed for anxiety")]),
+    ("Humming repairs your nervous system.", [("TL401", "repairs your nervous system")]),
+    ("Meditation prevents dementia, according to the founder.", [("TL401", "prevents dementia")]),
+    (
+        "Our protocol treats the root cause of anxiety.",
+        [("TL401", "treats the root cause of anxiety")],
+    ),
+    ("Read this way, the thaw heals depression.", [("TL401", "heals depression")]),
+    (
+        "It is a shape for the felt experience and a cure for anxiety.",
+        [("TL401", "cure for anxiety")],
+    ),
+    ("This is not just relaxation; it cures insomnia.", [("TL401", "cures insomnia")]),
+    ("This lens is no mere metaphor: it treats trauma.", [("TL401", "treats trauma")]),
+    ("It's not a diet — it reverses type 2 diabetes.", [("TL401", "reverses type 2 diabetes")]),
+    ("Stillness is the cure.", [("TL401", "the cure")]),
+    # TL402: promised outcomes (they absorb the TL401 wording inside them)
+    ("This practice will heal your trauma.", [("TL402", "will heal your trauma")]),
+    (
+        "Guaranteed relief from chronic pain, or your money back.",
+        [("TL402", "Guaranteed"), ("TL401", "relief from chronic pain")],
+    ),
+    ("Most users feel better within weeks.", [("TL402", "within weeks")]),
+    ("The method permanently resolves anxiety.", [("TL402", "permanently resolves")]),
+    ("It permanently cures insomnia.", [("TL402", "permanently cures")]),
+    ("In our pilot, 100% of participants recovered.", [("TL402", "100% of")]),
+    ("After the retreat you will be free of anxiety.", [("TL402", "be free of anxiety")]),
+    ("See results in 7 days.", [("TL402", "results in 7 days")]),
+    ("You'll heal your gut with this one food.", [("TL402", "'ll heal your gut")]),
+    ("The programme guarantees an end to insomnia.", [("TL402", "guarantees")]),
+    ("Symptoms vanish in just 3 days.", [("TL402", "in just 3 days")]),
+    ("Heal the gut in 21 days.", [("TL401", "Heal the gut"), ("TL402", "in 21 days")]),
+]
+
+SILENT = [
+    # the seed's own wording
+    "It is offered at that distance: a shape for the felt experience, never a clinical claim "
+    "and never a cure.",
+    "A stuck trauma-loop is a basin in a loss landscape.",
+    "The trauma-as-basin reading is a lens welcomed at distance.",
+    "Healing, read this way, is escaping a basin.",
+    "Real release belongs to the body, in its own time, often with skilled, loving company.",
+    "The brain almost certainly does not run literal backprop.",
+    # negated
+    "This is not a clinical claim.",
+    "This is not medical advice.",
+    "Breathwork is no substitute for therapy.",
+    "This practice is not a treatment for depression.",
+    "The lens does not cure anything.",
+    "We describe the loop without claiming to treat anxiety.",
+    "Nothing here diagnoses ADHD.",
+    "This product is not intended to diagnose, treat, cure or prevent any disease.",
+    "These statements have not been evaluated by the Food and Drug Administration.",
+    "It is neither a cure nor a treatment for trauma.",
+    "Rather than a treatment for trauma, this is a perspective.",
+    "That it heals anxiety is not the claim.",
+    "Curing insomnia is out of scope for this page.",
+    "Nothing here will heal you.",
+    # other senses
+    "Treat the gap as a signal.",
+    "Treat the loss as a signal, not a verdict.",
+    "Treat it as data.",
+    "Outliers are treated as noise in this pipeline.",
+    "Treat your anxiety as a messenger rather than an enemy.",
+    "We curate the canon with care.",
+    "Curated lists are more accurate than scraped ones.",
+    "Keep the signing keys secure.",
+    "Run a health check before deploying.",
+    "Watch the health of the cluster during the migration.",
+    "The model's health is tracked on the dashboard.",
+    "The offsite was about healing the split between teams.",
+    "Participants in the treatment group reported better sleep (Walker et al., 2019).",
+    "Diagnose the bug before touching the config.",
+    "The diagnostic logs show a retry storm.",
+    "Use the prescribed format for citations.",
+    "Apply migrations in the prescribed order.",
+    "Say what you mean instead of therapy-speak.",
+    "Talk to your doctor before changing any medication.",
+    "If you live with depression, please reach out to a professional.",
+    "The canary deploy relieves anxiety about Friday releases.",
+    "Typed configs prevent headaches later.",
+    "Caching is the cure for slow builds.",
+    "Replace the old pipeline with the streaming one.",
+    "The cluster recovered within days.",
+    "Delivery is guaranteed within two days.",
+    "100% of the tests pass on main.",
+    "The patch permanently resolves the race condition.",
+    "Reverse the gradient and the error flows back along the same edge.",
+    "People diagnosed with ADHD often find lists useful.",
+    # code and URLs arrive masked; quotations of titles and other people's words
+    "Call xxxxxxxxxxxxxxxx before fitting.",
+    "See xxxxxxxxxxxxxxxxxxxxxxxxxxxxx for the proof.",
+    "The book “Cure Your Anxiety” argues that worry is a habit.",
+    'She called it "a cure for everything" and laughed.',
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), FIRES, ids=[t for t, _ in FIRES])
+def test_fires(text: str, expected: list[tuple[str, str]]) -> None:
+    assert sorted(hits(text)) == sorted(expected)
+
+
+@pytest.mark.parametrize("text", SILENT)
+def test_silent(text: str) -> None:
+    assert hits(text) == []
+
+
+def test_realistic_case_counts() -> None:
+    assert len(FIRES) >= 40 and len(SILENT) >= 40
+
+
+def test_hit_fields() -> None:
+    [hit] = find_clinical(NLP("Try grounding instead of medication."))
+    assert (hit.code, hit.cue, hit.category) == ("TL401", "instead of", "drug-substitute")
+    [hit] = find_clinical(NLP("Symptoms vanish in just 3 days."))
+    assert (hit.cue, hit.category) == ("in just # days", "timeframe")
+
+
+# --- the seed page must produce no clinical finding ----------------------------------------
+
+SEED_LENS_BLOCK = [
+    "3. Interpretive lens, welcomed at distance — a frozen pattern as a local minimum, "
+    "healing as escaping it.",
+    "That a stuck trauma-loop is a basin in a loss landscape, and release is finding the "
+    "gradient out, is a perspective that can shift how stuckness is held — the difficulty is "
+    "a real basin, the single push genuinely vanishes, the coherent return genuinely escapes.",
+    "It is offered at that distance: a shape for the felt experience, never a clinical claim "
+    "and never a cure.",
+    "Real release belongs to the body, in its own time, often with skilled, loving company.",
+    "Holding the three tiers, the lens repays the rigor — each direction teaches the other:",
+]
+
+
+@pytest.mark.parametrize("sentence", SEED_LENS_BLOCK)
+def test_seed_lens_block_is_silent(sentence: str) -> None:
+    assert hits(sentence) == []
+
+
+def test_whole_seed_page_is_silent() -> None:
+    text = re.sub(r"`[^`]*`", lambda m: "x" * len(m.group()), SEED.read_text(encoding="utf-8"))
+    sentences = [s for line in text.splitlines() for s in re.split(r"(?<=[.!?])\s+", line)]
+    assert len(sentences) > 40
+    assert [(s, hits(s)) for s in sentences if hits(s)] == []
+
+
+# --- every lexicon entry, term and bridge word is exercised --------------------------------
+
+ENTRIES = LEXICON["entries"]
+
+
+def _entry_id(entry: dict) -> str:
+    return f"{entry['category']}:{entry['phrase'][0]}"
+
+
+@pytest.mark.parametrize("entry", ENTRIES, ids=_entry_id)
+def test_entry_examples_fire_and_use_every_phrase(entry: dict) -> None:
+    used = set()
+    for example in entry["example"]:
+        text, span = unmark(example)
+        found = [
+            h
+            for h in find_clinical(NLP(text))
+            if (h.code, h.category, text[h.start : h.end])
+            == (entry["code"], entry["category"], span)
+            and h.cue in entry["phrase"]
+        ]
+        assert found, f"{example!r} does not fire {_entry_id(entry)} on {span!r}"
+        used.update(h.cue for h in found)
+    assert set(entry["phrase"]) <= used, (
+        f"phrases without an example: {set(entry['phrase']) - used}"
+    )
+
+
+@pytest.mark.parametrize(
+    "text", [t for e in ENTRIES for t in e.get("not") or []], ids=lambda t: t[:50]
+)
+def test_entry_not_examples_are_silent(text: str) -> None:
+    assert hits(text) == []
+
+
+TERMS = [
+    (name, term_set["example"], phrase)
+    for name, term_set in LEXICON["terms"].items()
+    for phrase in term_set["phrases"]
+]
+BRIDGE = [("bridge", LEXICON["bridge"]["example"], word) for word in LEXICON["bridge"]["words"]]
+
+
+@pytest.mark.parametrize(
+    ("name", "template", "phrase"), TERMS + BRIDGE, ids=[f"{n}:{p}" for n, _, p in TERMS + BRIDGE]
+)
+def test_every_term_and_bridge_word_is_used(name: str, template: str, phrase: str) -> None:
+    text, span = unmark(template.format(phrase))
+    assert span in [covered for _, covered in hits(text)]
+
+
+# --- the context conditions, one by one ----------------------------------------------------
+
+
+def test_hyphen_compounds_are_not_terms_or_cues() -> None:
+    assert hits("This cures trauma-loops.") == []
+    assert hits("An anti-anxiety routine.") == []
+    assert hits("Turmeric is a cure-all.") == [("TL401", "cure-all")]
+    assert hits("It is a cure - and cheap.") == [("TL401", "a cure")]
+
+
+def test_bridge_is_limited() -> None:
+    assert hits("It treats the symptoms of depression.") == [
+        ("TL401", "treats the symptoms of depression")
+    ]
+    assert hits("It treats the very first symptoms of depression.") == []
+
+
+def test_quotation_marks_hide_titles_not_the_writers_own_words() -> None:
+    assert hits("The book “Cure Your Anxiety” argues that worry is a habit.") == []
+    assert hits("The book «Cure Your Anxiety» argues that worry is a habit.") == []
+    assert hits("Unlike the book, this course cures your anxiety.") == [
+        ("TL401", "cures your anxiety")
+    ]
+
+
+def test_everyday_conditions_need_strong_cues() -> None:
+    assert hits("The canary relieves anxiety.") == []
+    assert hits("The canary treats anxiety.") == [("TL401", "treats anxiety")]
+
+
+def test_treat_as_reframing_is_another_sense() -> None:
+    assert hits("Treat anxiety as a signal.") == []
+    assert hits("Treat anxiety with breath.") == [("TL401", "Treat anxiety")]
+
+
+def test_offsets_are_into_the_doc_text() -> None:
+    text = "Intro words here. Then breathwork treats PTSD."
+    [hit] = find_clinical(NLP(text))
+    assert text[hit.start : hit.end] == "treats PTSD"
+
+
+def test_empty_and_cueless_claims() -> None:
+    assert hits("") == []
+    assert hits("The gradient flows back along the same edge.") == []

@@ -1,0 +1,237 @@
+"""Clinical wording (TL401) and health promises (TL402) in one claim.
+
+The lexicon is data in ``rules/clinical.yaml`` (its header explains the entry fields). One
+PhraseMatcher (attr LOWER), built once per vocabulary, finds every cue and every term of a
+claim in one pass; a small token Matcher handles the few cues with a number in them
+("in # days"). Each cue is then checked with cheap token-level context: the term it needs
+after or before it, a health word somewhere in the claim, the word that follows, hyphen
+compounds, double quotes, and negation (``tierlint.negation``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from .negation import is_negated
+from .resources import LexiconError, load_lexicon
+
+if TYPE_CHECKING:
+    from spacy.matcher import Matcher, PhraseMatcher
+    from spacy.tokens import Doc
+    from spacy.vocab import Vocab
+
+CODES = ("TL401", "TL402")
+_NUMBER = "#"
+_HYPHENS = frozenset("-‐‑")
+# a title or someone else's words: “Cure Your Anxiety”, "heals everything", «…»
+_QUOTED = re.compile(r"\"[^\"\n]{1,200}\"|“[^”\n]{1,200}”|«[^»\n]{1,200}»")
+
+
+@dataclass(frozen=True, slots=True)
+class ClinicalHit:
+    code: str  # "TL401" or "TL402"
+    start: int  # char offsets into doc.text
+    end: int
+    cue: str  # the lexicon entry that matched (as written in the YAML)
+    category: str  # e.g. "treats-condition", "cure", "clinically-proven", "diagnose", ...
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    code: str
+    category: str
+    after: frozenset[str]
+    before: frozenset[str]
+    sentence: frozenset[str]
+    not_followed_by: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class _Lexicon:
+    vocab: Vocab
+    phrases: PhraseMatcher
+    numbers: Matcher | None
+    entries: dict[str, tuple[_Entry, ...]]  # cue phrase as written → its entries
+    bridge: frozenset[str]
+    bridge_max: int
+
+
+@dataclass(slots=True)
+class _Terms:
+    """The terms found in one claim, indexed by token position."""
+
+    starting: dict[int, list[tuple[int, str]]] = field(default_factory=dict)  # start → (end, set)
+    ending: dict[int, list[tuple[int, str]]] = field(default_factory=dict)  # end → (start, set)
+    present: set[str] = field(default_factory=set)
+
+    def add(self, start: int, end: int, name: str) -> None:
+        self.starting.setdefault(start, []).append((end, name))
+        self.ending.setdefault(end, []).append((start, name))
+        self.present.add(name)
+
+
+_LEXICONS: dict[int, _Lexicon] = {}
+
+
+def find_clinical(doc: Doc) -> list[ClinicalHit]:
+    """Clinical wording and health promises in one claim, negation and other senses excluded."""
+    lex = _lexicon(doc.vocab)
+    strings = doc.vocab.strings
+    matches = lex.phrases(doc)
+    if lex.numbers is not None:
+        matches += lex.numbers(doc)
+    cues, terms = [], _Terms()
+    for match_id, s, e in matches:
+        if _glued(doc, s, e):
+            continue
+        kind, _, name = strings[match_id].partition(":")
+        if kind == "term":
+            terms.add(s, e, name)
+        else:
+            cues.append((s, e, name))
+    if not cues:
+        return []
+    quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(doc.text)]
+    hits = []
+    for s, e, cue in cues:
+        if any(a <= doc[s].idx < b for a, b in quoted):
+            continue
+        for entry in lex.entries[cue]:
+            span = _span(doc, s, e, entry, terms, lex)
+            if span is not None and not is_negated(doc, *span):
+                covered = doc[span[0] : span[1]]
+                hits.append(
+                    ClinicalHit(
+                        entry.code, covered.start_char, covered.end_char, cue, entry.category
+                    )
+                )
+    return _strongest(hits)
+
+
+def _span(
+    doc: Doc, s: int, e: int, entry: _Entry, terms: _Terms, lex: _Lexicon
+) -> tuple[int, int] | None:
+    """The token span the finding covers, or None when the entry's context is missing."""
+    if entry.sentence and terms.present.isdisjoint(entry.sentence):
+        return None
+    span = (s, e)
+    if entry.after or entry.before:
+        end = _term_after(doc, e, entry.after, terms, lex) if entry.after else None
+        if end is not None:
+            span = (s, end)
+        else:
+            starts = [a for a, name in terms.ending.get(s, ()) if name in entry.before]
+            if not starts:
+                return None
+            span = (min(starts), e)
+    if span[1] < len(doc) and doc[span[1]].lower_ in entry.not_followed_by:
+        return None
+    return span
+
+
+def _term_after(
+    doc: Doc, i: int, wanted: frozenset[str], terms: _Terms, lex: _Lexicon
+) -> int | None:
+    """End of the first wanted term from token ``i`` on, across at most ``bridge_max`` bridge
+    words (the longest term where several start at one token)."""
+    for _ in range(lex.bridge_max + 1):
+        if i >= len(doc):
+            return None
+        ends = [end for end, name in terms.starting.get(i, ()) if name in wanted]
+        if ends:
+            return max(ends)
+        if doc[i].lower_ not in lex.bridge:
+            return None
+        i += 1
+    return None
+
+
+def _glued(doc: Doc, s: int, e: int) -> bool:
+    """The span is part of a hyphen compound: "trauma-loop", "therapy-speak", "anti-anxiety"."""
+    before = s > 0 and doc[s - 1].text in _HYPHENS and not doc[s - 1].whitespace_
+    after = e < len(doc) and doc[e].text in _HYPHENS and not doc[e - 1].whitespace_
+    return before or after
+
+
+def _strongest(hits: list[ClinicalHit]) -> list[ClinicalHit]:
+    """One finding per stretch of text: TL402 over TL401, then the earlier, longer one."""
+    kept: list[ClinicalHit] = []
+    for hit in sorted(hits, key=lambda h: (h.code != "TL402", h.start, h.start - h.end)):
+        if all(hit.end <= k.start or k.end <= hit.start for k in kept):
+            kept.append(hit)
+    return sorted(kept, key=lambda h: h.start)
+
+
+# --- the lexicon --------------------------------------------------------------------------
+
+
+def _lexicon(vocab: Vocab) -> _Lexicon:
+    lex = _LEXICONS.get(id(vocab))
+    if lex is None:
+        lex = _LEXICONS[id(vocab)] = _build(vocab)
+    return lex
+
+
+def _build(vocab: Vocab) -> _Lexicon:
+    from spacy.lang.en import English
+    from spacy.matcher import Matcher, PhraseMatcher
+
+    data = load_lexicon("clinical")
+    make_doc = English(vocab=vocab).make_doc
+    phrases = PhraseMatcher(vocab, attr="LOWER")
+    numbers = Matcher(vocab)
+    term_sets = data.get("terms") or {}
+    for name, term_set in term_sets.items():
+        phrases.add(f"term:{name}", [make_doc(p) for p in _strings(term_set, "phrases", name)])
+    entries: dict[str, list[_Entry]] = {}
+    for i, raw in enumerate(data.get("entries") or [], 1):
+        entry = _entry(raw, i, term_sets)
+        for cue in _strings(raw, "phrase", f"entry #{i}"):
+            if cue not in entries:
+                tokens = make_doc(cue)
+                if any(t.text == _NUMBER for t in tokens):
+                    numbers.add(f"cue:{cue}", [[_token_pattern(t.text) for t in tokens]])
+                else:
+                    phrases.add(f"cue:{cue}", [tokens])
+            entries.setdefault(cue, []).append(entry)
+    bridge = data.get("bridge") or {}
+    return _Lexicon(
+        vocab=vocab,
+        phrases=phrases,
+        numbers=numbers if len(numbers) else None,
+        entries={cue: tuple(es) for cue, es in entries.items()},
+        bridge=frozenset(w.lower() for w in _strings(bridge, "words", "bridge")),
+        bridge_max=int(bridge.get("max", 0)),
+    )
+
+
+def _entry(raw: Any, i: int, term_sets: dict[str, Any]) -> _Entry:
+    where = f"clinical.yaml: entry #{i}"
+    if not isinstance(raw, dict) or raw.get("code") not in CODES or not raw.get("category"):
+        raise LexiconError(f"{where} needs 'phrase', 'code' ({' or '.join(CODES)}), 'category'")
+    sets = {}
+    for key in ("after", "before", "sentence"):
+        names = frozenset(raw.get(key) or ())
+        unknown = names - term_sets.keys()
+        if unknown:
+            raise LexiconError(f"{where}: unknown term set {sorted(unknown)[0]!r} in '{key}'")
+        sets[key] = names
+    return _Entry(
+        code=raw["code"],
+        category=str(raw["category"]),
+        not_followed_by=frozenset(w.lower() for w in raw.get("not_followed_by") or ()),
+        **sets,
+    )
+
+
+def _strings(raw: Any, key: str, where: str) -> list[str]:
+    value = raw.get(key) if isinstance(raw, dict) else None
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise LexiconError(f"clinical.yaml: {where} needs '{key}', a list of strings")
+    return value
+
+
+def _token_pattern(text: str) -> dict[str, Any]:
+    return {"LIKE_NUM": True} if text == _NUMBER else {"LOWER": text.lower()}
