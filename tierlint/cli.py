@@ -122,6 +122,9 @@ def check(paths, fmt, select, ignore, fail_on, config, stdin_filename) -> None:
         if result.skipped:
             click.echo(f"tierlint: {result.path}: skipped: {result.skipped}", err=True)
     writers[fmt](report, sys.stdout)
+    if report.internal_errors:
+        click.echo("tierlint: a rule failed (TL000 above); the other rules still ran", err=True)
+        sys.exit(2)
     sys.exit(1 if report.failed() else 0)
 
 
@@ -198,14 +201,20 @@ def _indent(text: str) -> str:
 
 
 @main.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown"]), default="text", show_default=True)
 @_guard
-def rules() -> None:
+def rules(fmt) -> None:
     """List every rule: code, name, default severity and what it checks."""
     from .plugins import all_rules
 
+    if fmt == "markdown":
+        click.echo("| code | name | severity | what it checks |\n|---|---|---|---|")
     for rule in all_rules().values():
         default = "" if rule.default_enabled else " (off unless selected)"
-        click.echo(f"{rule.code}  {rule.name:<28} {rule.severity:<8} {rule.summary}{default}")
+        if fmt == "markdown":
+            click.echo(f"| {rule.code} | {rule.name} | {rule.severity} | {rule.summary}{default} |")
+        else:
+            click.echo(f"{rule.code}  {rule.name:<28} {rule.severity:<8} {rule.summary}{default}")
 
 
 @main.command()
@@ -238,6 +247,31 @@ def proofs(path, fmt, config) -> None:
             mode = r["mode"] or "-"
             click.echo(f"{r['name']:<{width}}  {r['state']:<10} {band:<8} {mode:<12} {', '.join(r['pages'])}")
     sys.exit(0 if all(r["state"] == PASSING for r in rows) else 1)
+
+
+@main.command("eval")
+@click.argument("path", default="corpus", type=click.Path(exists=True))
+@click.option("--split", type=click.Choice(["dev", "test", "all"]), default="all", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--config", type=click.Path(dir_okay=False), help="Use this config file.")
+@_guard
+def eval_(path, split, fmt, config) -> None:
+    """Measure tiers and findings against the gold files (NAME.gold.yaml) under PATH."""
+    import json
+
+    from .engine import Linter
+    from .evaluate import GoldError, evaluate, format_text
+
+    try:
+        result = evaluate(Linter(_resolver(config, None, None)), Path(path), None if split == "all" else split)
+    except GoldError as exc:
+        raise UserError(str(exc)) from None
+    data = result.to_json()
+    if fmt == "json":
+        json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(format_text(data))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -74,9 +74,26 @@ class Report:
             "infos": counts["info"],
         }
 
+    @property
+    def internal_errors(self) -> bool:
+        return any(d.code == INTERNAL_ERROR.code for d in self.diagnostics)
+
     def failed(self) -> bool:
         threshold = SEVERITY_RANK[self.fail_on]
         return any(SEVERITY_RANK[d.severity] >= threshold for d in self.diagnostics)
+
+
+INTERNAL_ERROR = Rule(
+    code="TL000",
+    name="internal-error",
+    severity="error",
+    summary="a rule failed on this page (a bug in tierlint or a plugin)",
+    why="The rule named in the message raised an error; the other rules still ran."
+    " Report it to the rule's author with the page that triggers it.",
+    fires="(any page on which a rule raises)",
+    passes="(pages on which every rule runs)",
+    check=lambda ctx: (),
+)
 
 
 def rule_selected(rule: Rule, select: Iterable[str], ignore: Iterable[str]) -> bool:
@@ -167,12 +184,15 @@ class Linter:
         for rule in self.rules.values():
             if not rule_selected(rule, config.select, config.ignore):
                 continue
-            for finding in rule.check(context):
-                findings.append((rule, finding))
+            try:
+                findings.extend((rule, finding) for finding in rule.check(context))
+            except Exception as exc:  # a faulty rule must not take the other rules down
+                message = f"{rule.code} ({rule.plugin}) failed: {type(exc).__name__}: {exc}"
+                findings.append((INTERNAL_ERROR, Finding(INTERNAL_ERROR.code, 0, 0, message)))
         diagnostics = [
             d
             for d in (self._diagnostic(page, config, rule, f) for rule, f in findings)
-            if d.code == "TL001" or suppressions.allows(d.code, page_offset(page, d), d.line)
+            if d.code in ("TL000", "TL001") or suppressions.allows(d.code, page_offset(page, d), d.line)
         ]
         diagnostics.sort(key=Diagnostic.sort_key)
         return FileResult(display, diagnostics, [claim_record(page, c) for c in claims])

@@ -12,6 +12,8 @@ from . import hookspecs
 BUILTIN = (
     "tierlint.checks.tiering",
     "tierlint.checks.proofs",
+    "tierlint.checks.citations",
+    "tierlint.checks.clinical",
     "tierlint.checks.concepts",
     "tierlint.formats.builtin",
 )

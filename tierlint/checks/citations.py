@@ -1,0 +1,182 @@
+"""Citations (TL301–TL303): a serious hypothesis cites, in the claim or its block."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Iterator
+
+from ..citations import BibliographyError, Citation, csl_keys, find_citations, load_bibliography
+from ..config import relative_to_root
+from ..hookspecs import hookimpl
+from ..rule import Context, Finding, Rule
+
+_OUTSIDE = re.compile(r"^(?:https?://|www\.|doi:|ftp://)", re.I)
+
+
+class PageCitations:
+    """The citations of one page, by block group, and what its keys resolve to."""
+
+    def __init__(self, ctx: Context) -> None:
+        page = ctx.page
+        self.by_group: dict[int, list[Citation]] = {}
+        self.outside_links: set[int] = set()
+        self.offset: dict[int, int] = {}  # id(citation) → file offset of its block
+        for block in page.blocks:
+            if block.kind not in ("paragraph", "table_row"):
+                continue
+            found = find_citations(page.masked[block.start : block.end])
+            for c in found:
+                self.offset[id(c)] = block.start
+            self.by_group.setdefault(block.group, []).extend(found)
+            if any(_OUTSIDE.match(link.dest) for link in block.links):
+                self.outside_links.add(block.group)
+        self.footnotes = {}
+        for label, blocks in page.footnotes.items():
+            cites = False
+            for block in blocks:
+                text = page.masked[block.start : block.end]
+                if any(c.complete for c in find_citations(text)) or any(
+                    _OUTSIDE.match(link.dest) for link in block.links
+                ):
+                    cites = True
+            self.footnotes[label] = cites
+        self.keys, self.bib_problem = _bibliography_keys(ctx)
+
+    def resolved(self, c: Citation) -> bool:
+        if c.kind == "footnote":
+            return c.key in self.footnotes
+        if c.kind == "pandoc":
+            return c.key in self.keys
+        return True
+
+    def cites(self, group: int) -> bool:
+        if group in self.outside_links:
+            return True
+        for c in self.by_group.get(group, []):
+            if c.kind == "footnote":
+                if self.footnotes.get(c.key, True):  # an undefined footnote is TL303's
+                    return True
+            elif c.complete:
+                return True
+        return False
+
+
+def page_citations(ctx: Context) -> PageCitations:
+    found = ctx.cache.get("citations")
+    if found is None:
+        found = ctx.cache["citations"] = PageCitations(ctx)
+    return found
+
+
+def _bibliography_keys(ctx: Context) -> tuple[set[str], str | None]:
+    """Keys from the front matter's `bibliography:` files and inline `references:`."""
+    fm = ctx.page.front_matter
+    keys: set[str] = set()
+    refs = fm.get("references")
+    if refs is not None:
+        keys |= csl_keys(refs)
+    bib = fm.get("bibliography")
+    files = [bib] if isinstance(bib, str) else bib if isinstance(bib, list) else []
+    root = ctx.config.root.resolve()
+    page_dir = Path(ctx.page.path).resolve().parent
+    for name in files:
+        if not isinstance(name, str):
+            continue
+        path = (page_dir / name).resolve()
+        if Path(name).is_absolute() or ".." in Path(name).parts or relative_to_root(path, root) is None:
+            return keys, f"the bibliography {name!r} is outside the repository and was not read"
+        try:
+            keys |= load_bibliography(path)
+        except BibliographyError as exc:
+            return keys, str(exc)
+        except OSError:
+            return keys, f"the bibliography {name!r} cannot be read"
+    return keys, None
+
+
+def check_hypothesis_cites(ctx: Context) -> Iterator[Finding]:
+    cites = page_citations(ctx)
+    for claim in ctx.claims:
+        if claim.tier == "hypothesis" and not cites.cites(claim.block.group):
+            yield Finding(
+                "TL301",
+                claim.start,
+                claim.end,
+                "serious hypothesis cites nothing: add a citation to the claim or its block"
+                " (Author et al. 2020, a DOI, an arXiv id, a link, [@key] or a footnote)",
+                tier="hypothesis",
+            )
+
+
+def check_incomplete(ctx: Context) -> Iterator[Finding]:
+    cites = page_citations(ctx)
+    for found in cites.by_group.values():
+        for c in found:
+            if not c.complete:
+                base = cites.offset[id(c)]
+                yield Finding(
+                    "TL302",
+                    base + c.start,
+                    base + c.end,
+                    f"{c.text.strip()!r} names authors but no year, venue, DOI or link;"
+                    " add the year (Friston 2010) or a reference",
+                )
+
+
+def check_unresolved(ctx: Context) -> Iterator[Finding]:
+    cites = page_citations(ctx)
+    for found in cites.by_group.values():
+        for c in found:
+            if cites.resolved(c):
+                continue
+            base = cites.offset[id(c)]
+            if c.kind == "footnote":
+                message = f"footnote [^{c.key}] has no definition on the page; add `[^{c.key}]: …`"
+            else:
+                where = cites.bib_problem or "no such key in the page's bibliography or references"
+                message = f"citation key @{c.key} does not resolve: {where}"
+            yield Finding("TL303", base + c.start, base + c.end, message)
+
+
+RULES = [
+    Rule(
+        code="TL301",
+        name="hypothesis-without-citation",
+        severity="error",
+        summary="a hypothesis claim whose claim or block cites nothing",
+        why="A serious hypothesis is a live research bridge: the reader must be able to walk"
+        " across it to the research. Cite it, or say it as a lens.",
+        fires="2. Serious hypothesis — the brain may do something backprop-like.",
+        passes="2. Serious hypothesis — the brain may do something backprop-like"
+        " (Lillicrap et al., Nat. Rev. Neurosci. 2020).",
+        check=check_hypothesis_cites,
+    ),
+    Rule(
+        code="TL302",
+        name="incomplete-citation",
+        severity="warning",
+        summary="a citation that names authors but no year, venue, DOI or link",
+        why="\"(Friston; …)\" points at a body of work, not a source anyone can check. It does"
+        " not satisfy TL301. Add the year or the reference.",
+        fires="Predictive coding minimises prediction error (Friston; Whittington & Bogacz).",
+        passes="Predictive coding minimises prediction error (Friston 2010; Whittington & Bogacz, 2017).",
+        check=check_incomplete,
+    ),
+    Rule(
+        code="TL303",
+        name="unresolved-citation",
+        severity="error",
+        summary="a [@key] or footnote [^n] with no definition on the page or in the bibliography",
+        why="A citation key that resolves to nothing renders as a broken reference. Define the"
+        " footnote, fix the key, or add the entry to the `bibliography:` file.",
+        fires="Replay may run in reverse [@foster2006].   (no bibliography defines it)",
+        passes="Replay may run in reverse [@foster2006].   (refs.bib defines @foster2006)",
+        check=check_unresolved,
+    ),
+]
+
+
+@hookimpl
+def tierlint_rules():
+    return RULES

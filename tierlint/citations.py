@@ -1,0 +1,452 @@
+"""Recognising citations in one block of a concept page (SPEC §2, rules TL301–TL303).
+
+``find_citations`` reads one block's masked text (code spans, URLs and link destinations
+already replaced by runs of ``x``) and returns every citation in it, with exact offsets.
+It is pure regular expressions over the text, compiled once on first use, with word lists
+from ``rules/citations.yaml``.
+
+Kinds (``Citation.kind``):
+
+``author-year``  an author list and a year, in the common forms: parenthetical items
+                 ``(Whittington & Bogacz, 2017)``, ``(see Friston 2010; Rao and Ballard
+                 1999)``, ``[Hinton 2022a]``; narrative ``Friston (2010, p. 12)``, ``Rao and
+                 Ballard's (1999)``; and ``Lillicrap et al. 2020`` (a bare year only after
+                 "et al.", where it cannot be narration).
+``venue-year``   a venue from the lexicon and a year, optionally with volume and pages:
+                 ``Nature 2020``, ``Nat Rev Neurosci 21, 335–346 (2020)``. An author list
+                 joined to it by a comma belongs to the span: ``Lillicrap, Santoro, Marris,
+                 Akerman & Hinton, Nat. Rev. Neurosci. 2020`` is one venue-year citation.
+``doi``          ``10.1038/s41583-020-0277-3`` as plain text, also inside an unmasked
+                 ``https://doi.org/…`` (the span is the DOI, without a ``doi:`` prefix).
+``arxiv``        ``arXiv:2101.00001``, ``arXiv:hep-th/9901001`` (the prefix is required).
+``pandoc``       each ``@key`` inside a bracketed Pandoc citation (``[@key]``, ``[@key, p. 3]``,
+                 ``[see @a; -@b]``); the span is the ``@key`` itself, ``key`` is the key.
+``footnote``     a footnote reference ``[^label]`` (not a definition's own ``[^label]:``);
+                 ``key`` is the label. Whether it cites depends on its definition, which the
+                 caller checks with ``find_citations(definition_text)``.
+``author-only``  (``complete=False``, TL302) authors named as a citation with no year, venue,
+                 DOI or link. Only clear author-list shapes count, so that prose never fires:
+                 "Surname et al." anywhere; and inside a parenthesis that is a citation list
+                 (it has a ";" or opens with a prefix such as "see"/"e.g."), the items
+                 "Surname & Surname", "Surname and Surname" or a lone "Surname", provided
+                 every item of that list is author-shaped and one has "&", "and", "et al." or
+                 a complete citation. ``(Friston; Whittington & Bogacz showing …)`` gives two.
+                 An author-only candidate is dropped when a complete citation overlaps it or
+                 follows it before the next ";", ")" or "]" (a reference entry such as
+                 ``Lillicrap T. et al. Backpropagation and the brain. Nat Rev Neurosci …``).
+
+A surname is a capitalised word with a lower-case second letter (any script: Schölkopf,
+Åström, Ng, O'Reilly, Smith-Jones), optionally after particles (van der Maaten), optionally
+followed by initials (``Friston, K. J.``). Years are 1800–2099 with an optional letter
+suffix a–h, "in press", "forthcoming" or "n.d.".
+
+Not recognised, on purpose (precision first): a year with no author or venue ("in 2020 we
+moved", "(2020)"); "Surname 2020" outside brackets without "et al." (narration such as
+"Tokyo 2020"); all-capitals surnames (indistinguishable from acronyms); a lone name in
+parentheses ("(Friston)", like "(NGRAD)"); "Surname & Surname" in a parenthesis that is
+not a citation list (like "(Research & Development)"); the bare ``@key`` form outside
+brackets (indistinguishable from a social handle); URLs (the caller handles links).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, NamedTuple
+
+
+from tierlint.resources import LexiconError, load_lexicon
+
+__all__ = [
+    "BibliographyError",
+    "Citation",
+    "csl_keys",
+    "find_citations",
+    "load_bibliography",
+    "reference_list_keys",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    kind: str  # "author-year" | "venue-year" | "doi" | "arxiv" | "pandoc" | "footnote" | "author-only"
+    start: int  # char offsets [start, end) in the text given
+    end: int
+    text: str  # text[start:end]
+    complete: bool  # False only for kind "author-only" (TL302)
+    key: str | None = None  # the key of a "pandoc" ([@key]) or "footnote" ([^n]) citation
+
+
+class BibliographyError(ValueError):
+    """A bibliography file cannot be read or is malformed; the message names the file."""
+
+
+# --- patterns ---------------------------------------------------------------------------
+
+
+class _Patterns(NamedTuple):
+    dated: re.Pattern[str]  # a year or "et al.": without one, no author list is a citation
+    by_name: re.Pattern[str]  # an author list opening a citation; groups tell which form
+    by_year: tuple[tuple[str, re.Pattern[str]], ...]  # (kind, pattern with group "c")
+    by_id: tuple[tuple[str, re.Pattern[str]], ...]  # DOI, arXiv: (kind, pattern with group "c")
+    particles_before: re.Pattern[str]  # "van der " just before a name
+    pandoc_group: re.Pattern[str]
+    pandoc_key: re.Pattern[str]
+    footnote: re.Pattern[str]
+    list_group: re.Pattern[str]  # a parenthesis that may be a citation list
+    item: re.Pattern[str]  # one ";"-separated item of it
+    item_head: re.Pattern[str]  # spaces and prefixes that open an item
+    strong_authors: re.Pattern[str]  # an author list with "&", "and" or "et al."
+    lone_surname: re.Pattern[str]
+    terminator: re.Pattern[str]
+
+
+def _char_class(pred: Callable[[str], bool]) -> str:
+    """A regex character class of the Basic Multilingual Plane characters satisfying pred."""
+    ranges: list[list[int]] = []
+    for cp in range(0x10000):
+        if pred(chr(cp)):
+            if ranges and ranges[-1][1] == cp - 1:
+                ranges[-1][1] = cp
+            else:
+                ranges.append([cp, cp])
+    parts = (re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges)
+    return "[" + "".join(parts) + "]"
+
+
+def _words(lexicon: dict[str, Any], name: str) -> list[str]:
+    words = lexicon.get(name)
+    if not isinstance(words, list) or not all(isinstance(w, str) and w.strip() for w in words):
+        raise LexiconError(f"citations lexicon: '{name}' must be a list of non-empty strings")
+    # Longest first, so that an alternation prefers "Nat. Rev. Neurosci." to "Nat.".
+    return sorted({w.strip() for w in words}, key=len, reverse=True)
+
+
+def _alternation(phrases: list[str]) -> str:
+    """A regex for any of the lexicon phrases (each opening with a letter): any whitespace
+    between words, and a word's final dot optional ("J. Neurosci." matches "J Neurosci").
+    Phrases are grouped by first letter, which is followed by a check that no letter, digit
+    or dot stands before it."""
+    groups: dict[str, list[str]] = {}
+    for phrase in phrases:
+        rx = _phrase(phrase)
+        groups.setdefault(rx[0], []).append(rx[1:])
+    return "|".join(rf"{first}(?<![\w.].)(?:{'|'.join(rests)})" for first, rests in groups.items())
+
+
+def _phrase(phrase: str) -> str:
+    words = phrase.split()
+    out = []
+    for i, word in enumerate(words):
+        dotted = word.endswith(".") and len(word) > 1
+        out.append(re.escape(word[:-1] if dotted else word))
+        if i < len(words) - 1:
+            out.append(r"(?:\.\s*|\s+)" if dotted else r"\s+")
+        elif dotted:
+            out.append(r"\.?")
+    return "".join(out)
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> _Patterns:
+    # Speed: a pattern that scans a whole block opens with a character or a set of literals
+    # (an upper-case letter, "(", "10.", a venue), so that the regex engine skips straight to
+    # the places where it can match; a word-boundary test comes after that first character,
+    # as a lookbehind of width two. Name particles before the first name of ``by_name`` ("van
+    # der Maaten (2008)") are taken into the span afterwards, with ``particles_before``.
+    lexicon = load_lexicon("citations")
+    upper = _char_class(lambda c: c.isupper() or c.istitle())
+    lower = _char_class(str.islower)
+    letter = r"[^\W\d_]"
+    venues = _alternation(_words(lexicon, "venues"))
+    particles = "|".join(re.escape(p) for p in _words(lexicon, "particles"))
+    prefix = rf"(?i:{_alternation(_words(lexicon, 'prefixes'))}),?\s+"
+
+    # A name: an upper-case letter, then the rest of it. One that is in not_names is
+    # refused at its end, by one lookbehind per word length (a lookbehind is fixed-width).
+    by_length: dict[int, list[str]] = {}
+    for word in _words(lexicon, "not_names"):
+        by_length.setdefault(len(word), []).append(re.escape(word))
+    not_name = "".join(rf"(?<!(?<![\w'’-])(?:{'|'.join(ws)}))" for ws in by_length.values())
+    name_rest = rf"(?:['’]{upper})?{lower}{letter}*+(?:-{upper}{lower}{letter}*+)?(?![\w-]){not_name}"
+    initials = rf"(?:,?\s+{upper}\.(?:\s*-?{upper}\.)*)?"
+    surname = rf"(?<![\w@'’.-])(?:(?i:{particles})\s+){{0,2}}{upper}{name_rest}{initials}"
+    others = rf"(?:\s*,\s*{surname}){{0,20}}"
+    last = rf"(?:,?\s*&\s*|,?\s+and\s+){surname}"
+    et_al = r",?\s+[*_]{0,2}(?:et\.?\s+al(?![\w])\.?|and\s+colleagues(?![\w]))[*_]{0,2}"
+
+    year = r"(?:(?:1[89]|20)\d\d[a-h]?|(?i:in\s+press|forthcoming|n\.\s?d\.))(?![\w])"
+    years = rf"{year}(?:\s*,\s*(?:{year}|[a-h](?=\s*[,;)\]])))*"
+    locator = r"(?:,\s*(?i:pp?\.?|ch(?:ap)?\.|sec\.|§|fig\.|para\.)\s*\d+(?:\s*[–-]\s*\d+)?|:\s*\d+(?:\s*[–-]\s*\d+)?)"
+    item = rf"(?P<c>{surname}{others}(?:{last})?(?:{et_al})?(?:,\s*|\s+){years}(?:{locator})?)"
+    venue_year = (
+        rf"(?:{venues})(?![\w])[*_]{{0,2}}[,.]?\s+"
+        r"(?:\d{1,4}(?:\s*\(\d{1,4}\))?(?:\s*[,:]\s*e?\d+(?:\s*[–-]\s*e?\d+)?)?,?\s+)?"  # volume, pages
+        rf"(?:{year}|\({year}\))"
+    )
+    # An author list that opens a citation, then what makes it one: "Friston (2010, p. 12)",
+    # "Rao and Ballard's (1999)", "Lillicrap et al. (2020)" (narrative); "Lillicrap et al.
+    # 2020" (a bare year, only after "et al."); "Lillicrap, …, Hinton, Nat. Rev. Neurosci.
+    # 2020" (venue); or nothing after "et al." (an author-only candidate).
+    by_name = (
+        rf"{upper}(?<![\w@'’.-].){name_rest}{initials}{others}(?:{last})?(?P<et_al>{et_al})?"
+        rf"(?:(?P<narrative>(?:['’]s)?\s+\(\s*{years}(?:{locator})?\s*\))"
+        rf"|(?(et_al)(?P<bare>(?:,\s*|\s+){years})|(?!))"
+        rf"|(?P<venue>,\s+[*_]{{0,2}}{venue_year})"
+        r"|(?(et_al)|(?!)))"
+    )
+    by_year = (
+        # "(Friston, 2010", "[see Friston 2010" — an item opening a bracket
+        ("author-year", rf"[(\[]\s*(?:{prefix}){{0,2}}{item}"),
+        # "; Rao & Ballard, 1999" — a later item, inside a bracket that closes
+        ("author-year", rf";\s*(?:{prefix}){{0,2}}{item}(?=[^()\[\]]{{0,300}}[)\]])"),
+        # ", Rao & Ballard 1999)" — a comma-separated item that ends the list
+        ("author-year", rf",\s*(?:{prefix}){{0,2}}{item}(?=\s*[;,)\]])"),
+        # "Nature 2020", "Nat Rev Neurosci 21, 335–346 (2020)"
+        ("venue-year", rf"(?P<c>{venue_year})"),
+    )
+    by_id = (
+        ("doi", r"(?P<c>1(?<![\w.].)0\.\d{4,9}/\S{1,300}?)(?=[.,;:'\"”’)\]*]*(?:\s|$))"),
+        (
+            "arxiv",
+            r"(?P<c>[aA](?<!\w.)[rR][xX][iI][vV](?:\s*:\s*|\s+)"
+            r"(?:\d{4}\.\d{4,5}|[a-z]+(?:-[a-z]+)*(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?)(?![\w])",
+        ),
+    )
+    return _Patterns(
+        dated=re.compile(r"1[89]\d\d|20\d\d|et\.?\s+al|colleagues|press|forthcoming|Forthcoming|n\.\s?d\."),
+        by_name=re.compile(by_name),
+        by_year=tuple((kind, re.compile(rx)) for kind, rx in by_year),
+        by_id=tuple((kind, re.compile(rx)) for kind, rx in by_id),
+        particles_before=re.compile(rf"(?<![\w'’-])(?:(?i:{particles})\s+){{1,2}}\Z"),
+        pandoc_group=re.compile(r"\[(?!\^)[^\[\]]*@[^\[\]]*\](?!\()"),
+        pandoc_key=re.compile(r"(?<![\w@.])-?(@(?:\{(?P<braced>[^{}\s]+)\}|(?P<key>\w(?:\w|[:.#$%&\-+?<>~/](?=\w))*)))"),
+        footnote=re.compile(r"(?!^\[\^[^\]\n]*\]:)\[\^(?P<key>[^\]\s]+)\]", re.M),
+        list_group=re.compile(rf"\((?=[^()]*;|\s*{prefix})[^()]*\)"),
+        item=re.compile(r"[^;]+"),
+        item_head=re.compile(rf"\s*(?:{prefix}){{0,2}}"),
+        strong_authors=re.compile(rf"{surname}{others}(?:{last}(?:{et_al})?|{et_al})"),
+        lone_surname=re.compile(rf"{surname}\s*"),
+        terminator=re.compile(r"[;)\]]"),
+    )
+
+
+# --- finding ----------------------------------------------------------------------------
+
+
+def find_citations(text: str) -> list[Citation]:
+    """Every citation in one block's text, in order of position."""
+    p = _patterns()
+    found: list[Citation] = []
+    candidates: list[Citation] = []  # author-only, unless a complete citation answers them
+    dated = p.dated.search(text) is not None
+    for m in p.by_name.finditer(text) if dated else ():
+        start = _with_particles(text, m.start(), p)
+        if m.group("venue"):
+            kind = "venue-year"
+        elif m.group("narrative") or m.group("bare"):
+            kind = "author-year"
+        else:
+            candidates.append(Citation("author-only", start, m.end(), text[start : m.end()], False))
+            continue
+        found.append(Citation(kind, start, m.end(), text[start : m.end()], True))
+    for kind, rx in p.by_year + p.by_id if dated else p.by_id:
+        found.extend(Citation(kind, m.start("c"), m.end("c"), m.group("c"), True) for m in rx.finditer(text))
+    for group in p.pandoc_group.finditer(text):
+        for m in p.pandoc_key.finditer(text, group.start(), group.end()):
+            found.append(Citation("pandoc", m.start(1), m.end(1), m.group(1), True, m.group("braced") or m.group("key")))
+    for m in p.footnote.finditer(text):
+        found.append(Citation("footnote", m.start(), m.end(), m.group(), True, m.group("key")))
+
+    complete = _disjoint(found)
+    starts = [c.start for c in complete]
+    for group in p.list_group.finditer(text):
+        for start, end in _citation_list(text, group.start() + 1, group.end() - 1, p, starts):
+            candidates.append(Citation("author-only", start, end, text[start:end], False))
+    if candidates:
+        stops = [m.start() for m in p.terminator.finditer(text)]
+        candidates = [c for c in candidates if not _answered(c, complete, starts, stops)]
+    author_only = _disjoint(candidates)
+    return sorted(complete + author_only, key=lambda c: c.start)
+
+
+def _with_particles(text: str, start: int, p: _Patterns) -> int:
+    """Move the start of a name back over the particles before it ("van der Maaten")."""
+    m = p.particles_before.search(text, max(0, start - 24), start)
+    return m.start() if m else start
+
+
+def _citation_list(text: str, start: int, end: int, p: _Patterns, starts: list[int]) -> list[tuple[int, int]]:
+    """The author spans of a parenthesis ``text[start:end]`` that is a citation list: every
+    ";"-separated item holds a complete citation (one of ``starts``) or opens, after any
+    prefix, with an author list, and at least one item is more than a lone surname.
+    Empty when it is not such a list."""
+    spans = []
+    strong = False
+    for item in p.item.finditer(text, start, end):
+        if bisect.bisect_left(starts, item.start()) < bisect.bisect_left(starts, item.end()):
+            strong = True  # a complete citation is in this item
+            continue
+        head = p.item_head.match(text, item.start(), item.end()).end()
+        authors = p.strong_authors.match(text, head, item.end())
+        if authors:
+            strong = True
+        else:
+            authors = p.lone_surname.fullmatch(text, head, item.end())
+            if not authors:
+                return []
+        spans.append((authors.start(), authors.start() + len(authors.group().rstrip())))
+    return spans if strong else []
+
+
+def _answered(candidate: Citation, complete: list[Citation], starts: list[int], stops: list[int]) -> bool:
+    """Whether a complete citation overlaps the author-only candidate, or follows it before
+    the next ";", ")" or "]" (at ``stops``): the same item of a list, or the rest of a
+    reference entry."""
+    i = bisect.bisect_left(starts, candidate.end)
+    if i and complete[i - 1].end > candidate.start:
+        return True
+    if i == len(starts):
+        return False
+    j = bisect.bisect_left(stops, candidate.end)
+    return j == len(stops) or starts[i] < stops[j]
+
+
+def _disjoint(citations: Iterable[Citation]) -> list[Citation]:
+    """Of overlapping citations keep the one that starts first (the longest on a tie)."""
+    kept: list[Citation] = []
+    for c in sorted(citations, key=lambda c: (c.start, -c.end)):
+        if not kept or c.start >= kept[-1].end:
+            kept.append(c)
+    return kept
+
+
+# --- keys defined on the page and in bibliographies -------------------------------------
+
+_FOOTNOTE_DEFINITION = re.compile(r" {0,3}\[\^([^\]\s]+)\]:")
+_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
+
+
+def reference_list_keys(lines: Iterable[str]) -> set[str]:
+    """The footnote labels a page defines: ``[^label]: …`` at the start of a line (up to
+    three spaces in), outside fenced code. A ``[^label]`` reference resolves to one of them
+    (TL303); labels are returned as written."""
+    keys: set[str] = set()
+    fence = ""
+    for line in lines:
+        m = _FENCE.match(line)
+        if fence:
+            if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence) and not line[m.end() :].strip():
+                fence = ""
+        elif m:
+            fence = m.group(1)
+        elif d := _FOOTNOTE_DEFINITION.match(line):
+            keys.add(d.group(1))
+    return keys
+
+
+_MAX_BIBLIOGRAPHY_BYTES = 64 * 1024 * 1024
+_BIB_ENTRY = re.compile(r"@\s*([A-Za-z]+)\s*([{(])")
+_BIB_DELIMITER = re.compile(r"[{})]")
+_BIB_NOT_ENTRIES = {"comment", "string", "preamble"}
+
+
+def load_bibliography(path: Path) -> set[str]:
+    """The citation keys defined in a bibliography file: BibTeX (.bib), CSL YAML (.yaml/.yml,
+    a list of items or a mapping with ``references:``), CSL JSON (.json). Raise
+    BibliographyError(message) for an unreadable or malformed file.
+
+    A file over 64 MiB is refused, and so is a YAML file that uses aliases (``*name``):
+    CSL data has no use for them, and refusing them bounds the work an alias bomb asks for.
+    """
+    loaders = {".bib": _bibtex_keys, ".yaml": _csl_yaml_keys, ".yml": _csl_yaml_keys, ".json": _csl_json_keys}
+    loader = loaders.get(path.suffix.lower())
+    if loader is None:
+        raise BibliographyError(
+            f"{path}: unsupported bibliography format '{path.suffix}' (expected .bib, .yaml, .yml or .json)"
+        )
+    try:
+        if path.stat().st_size > _MAX_BIBLIOGRAPHY_BYTES:
+            raise BibliographyError(f"{path}: bibliography larger than 64 MiB")
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise BibliographyError(f"{path}: cannot read bibliography ({exc.strerror or exc})") from None
+    except UnicodeDecodeError as exc:
+        raise BibliographyError(f"{path}: bibliography is not UTF-8 (byte {exc.start})") from None
+    try:
+        return loader(text)
+    except (ValueError, RecursionError) as exc:
+        message = str(exc) if isinstance(exc, ValueError) else "nested too deeply"
+        raise BibliographyError(f"{path}: {message}") from None
+
+
+def _bibtex_keys(text: str) -> set[str]:
+    """Keys of the entries of a BibTeX file, skipping @comment, @string and @preamble."""
+    keys: set[str] = set()
+    pos = 0
+    while entry := _BIB_ENTRY.search(text, pos):
+        line = text.count("\n", 0, entry.start()) + 1
+        pos = _bibtex_entry_end(text, entry.end(), entry.group(2) == "(", line)
+        if entry.group(1).lower() in _BIB_NOT_ENTRIES:
+            continue
+        key = text[entry.end() : pos - 1].split(",", 1)[0].strip()
+        if not key or any(c.isspace() or c in '{}"=' for c in key):
+            raise ValueError(f"line {line}: @{entry.group(1)} entry has no valid citation key")
+        keys.add(key)
+    return keys
+
+
+def _bibtex_entry_end(text: str, start: int, parenthesised: bool, line: int) -> int:
+    """The offset just past the delimiter that closes the entry whose body starts at start."""
+    depth = 0
+    for m in _BIB_DELIMITER.finditer(text, start):
+        char = m.group()
+        if char == "{":
+            depth += 1
+        elif depth:
+            depth -= char == "}"
+        elif char == ")" if parenthesised else char == "}":
+            return m.end()
+        elif char == "}":
+            raise ValueError(f"line {text.count(chr(10), 0, m.start()) + 1}: unbalanced '}}'")
+    raise ValueError(f"line {line}: entry is not closed (unbalanced braces)")
+
+
+def _csl_yaml_keys(text: str) -> set[str]:
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.AliasEvent):
+                raise ValueError(f"line {event.start_mark.line + 1}: YAML aliases are not allowed in a bibliography")
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}: " if mark is not None else ""
+        raise ValueError(f"{where}invalid YAML ({getattr(exc, 'problem', None) or exc})") from None
+    return set() if data is None else csl_keys(data)
+
+
+def _csl_json_keys(text: str) -> set[str]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"invalid JSON ({exc})") from None
+    return csl_keys(data)
+
+
+def csl_keys(data: Any) -> set[str]:
+    """The ``id`` of every item of CSL data: a list of items, or a mapping with a
+    ``references`` list (a CSL YAML file, or a page's front matter). Raise ValueError when
+    the data is not of that shape."""
+    items = data.get("references") if isinstance(data, dict) else data
+    if not isinstance(items, list):
+        raise ValueError("expected a list of CSL items, or a mapping with a 'references' list")
+    keys: set[str] = set()
+    for number, item in enumerate(items, 1):
+        key = item.get("id") if isinstance(item, dict) else None
+        if isinstance(key, bool) or not isinstance(key, (str, int)) or not str(key).strip():
+            raise ValueError(f"CSL item {number} has no 'id'")
+        keys.add(str(key).strip())
+    return keys
