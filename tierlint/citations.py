@@ -51,12 +51,15 @@ brackets (indistinguishable from a social handle); URLs (the caller handles link
 from __future__ import annotations
 
 import bisect
+import json
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Any, NamedTuple
 
+import yaml
 
 from tierlint.resources import LexiconError, load_lexicon
 
@@ -99,8 +102,7 @@ class _Patterns(NamedTuple):
     list_group: re.Pattern[str]  # a parenthesis that may be a citation list
     item: re.Pattern[str]  # one ";"-separated item of it
     item_head: re.Pattern[str]  # spaces and prefixes that open an item
-    strong_authors: re.Pattern[str]  # an author list with "&", "and" or "et al."
-    lone_surname: re.Pattern[str]
+    item_authors: re.Pattern[str]  # the author list opening an item; groups tell its shape
     terminator: re.Pattern[str]
 
 
@@ -175,7 +177,8 @@ def _patterns() -> _Patterns:
     initials = rf"(?:,?\s+{upper}\.(?:\s*-?{upper}\.)*)?"
     surname = rf"(?<![\w@'’.-])(?:(?i:{particles})\s+){{0,2}}{upper}{name_rest}{initials}"
     others = rf"(?:\s*,\s*{surname}){{0,20}}"
-    last = rf"(?:,?\s*&\s*|,?\s+and\s+){surname}"
+    amp, and_ = r",?\s*&\s*", r",?\s+and\s+"
+    last = rf"(?:{amp}|{and_}){surname}"
     et_al = r",?\s+[*_]{0,2}(?:et\.?\s+al(?![\w])\.?|and\s+colleagues(?![\w]))[*_]{0,2}"
 
     year = r"(?:(?:1[89]|20)\d\d[a-h]?|(?i:in\s+press|forthcoming|n\.\s?d\.))(?![\w])"
@@ -199,14 +202,14 @@ def _patterns() -> _Patterns:
         r"|(?(et_al)|(?!)))"
     )
     by_year = (
+        # "Nature 2020", "Nat Rev Neurosci 21, 335–346 (2020)"
+        ("venue-year", rf"(?P<c>{venue_year})"),
         # "(Friston, 2010", "[see Friston 2010" — an item opening a bracket
         ("author-year", rf"[(\[]\s*(?:{prefix}){{0,2}}{item}"),
         # "; Rao & Ballard, 1999" — a later item, inside a bracket that closes
         ("author-year", rf";\s*(?:{prefix}){{0,2}}{item}(?=[^()\[\]]{{0,300}}[)\]])"),
         # ", Rao & Ballard 1999)" — a comma-separated item that ends the list
         ("author-year", rf",\s*(?:{prefix}){{0,2}}{item}(?=\s*[;,)\]])"),
-        # "Nature 2020", "Nat Rev Neurosci 21, 335–346 (2020)"
-        ("venue-year", rf"(?P<c>{venue_year})"),
     )
     by_id = (
         ("doi", r"(?P<c>1(?<![\w.].)0\.\d{4,9}/\S{1,300}?)(?=[.,;:'\"”’)\]*]*(?:\s|$))"),
@@ -228,8 +231,10 @@ def _patterns() -> _Patterns:
         list_group=re.compile(rf"\((?=[^()]*;|\s*{prefix})[^()]*\)"),
         item=re.compile(r"[^;]+"),
         item_head=re.compile(rf"\s*(?:{prefix}){{0,2}}"),
-        strong_authors=re.compile(rf"{surname}{others}(?:{last}(?:{et_al})?|{et_al})"),
-        lone_surname=re.compile(rf"{surname}\s*"),
+        item_authors=re.compile(
+            rf"{surname}{others}(?:(?P<amp>{amp})|(?P<and>{and_}))?(?(amp){surname}|(?(and){surname}))"
+            rf"(?P<et_al>{et_al})?(?P<whole>\s*\Z)?"
+        ),
         terminator=re.compile(r"[;)\]]"),
     )
 
@@ -243,6 +248,9 @@ def find_citations(text: str) -> list[Citation]:
     found: list[Citation] = []
     candidates: list[Citation] = []  # author-only, unless a complete citation answers them
     dated = p.dated.search(text) is not None
+    # Found first wins a tie in _disjoint: "Science (2020)" is a venue, not a surname.
+    for kind, rx in p.by_year + p.by_id if dated else p.by_id:
+        found.extend(Citation(kind, m.start("c"), m.end("c"), m.group("c"), True) for m in rx.finditer(text))
     for m in p.by_name.finditer(text) if dated else ():
         start = _with_particles(text, m.start(), p)
         if m.group("venue"):
@@ -253,8 +261,6 @@ def find_citations(text: str) -> list[Citation]:
             candidates.append(Citation("author-only", start, m.end(), text[start : m.end()], False))
             continue
         found.append(Citation(kind, start, m.end(), text[start : m.end()], True))
-    for kind, rx in p.by_year + p.by_id if dated else p.by_id:
-        found.extend(Citation(kind, m.start("c"), m.end("c"), m.group("c"), True) for m in rx.finditer(text))
     for group in p.pandoc_group.finditer(text):
         for m in p.pandoc_key.finditer(text, group.start(), group.end()):
             found.append(Citation("pandoc", m.start(1), m.end(1), m.group(1), True, m.group("braced") or m.group("key")))
@@ -280,10 +286,11 @@ def _with_particles(text: str, start: int, p: _Patterns) -> int:
 
 
 def _citation_list(text: str, start: int, end: int, p: _Patterns, starts: list[int]) -> list[tuple[int, int]]:
-    """The author spans of a parenthesis ``text[start:end]`` that is a citation list: every
-    ";"-separated item holds a complete citation (one of ``starts``) or opens, after any
-    prefix, with an author list, and at least one item is more than a lone surname.
-    Empty when it is not such a list."""
+    """The author spans of a parenthesis ``text[start:end]`` that is a citation list. Each
+    ";"-separated item must be author-shaped: it holds a complete citation (one of
+    ``starts``), or opens (after any prefix) with "A & B", "A et al." (strong), "A and B"
+    ("and" is weak: "(e.g., Python and Rust)"), or is nothing but a surname list (weak:
+    "Friston"). At least one item must be strong. Empty when it is not such a list."""
     spans = []
     strong = False
     for item in p.item.finditer(text, start, end):
@@ -291,13 +298,10 @@ def _citation_list(text: str, start: int, end: int, p: _Patterns, starts: list[i
             strong = True  # a complete citation is in this item
             continue
         head = p.item_head.match(text, item.start(), item.end()).end()
-        authors = p.strong_authors.match(text, head, item.end())
-        if authors:
-            strong = True
-        else:
-            authors = p.lone_surname.fullmatch(text, head, item.end())
-            if not authors:
-                return []
+        authors = p.item_authors.match(text, head, item.end())
+        if not authors or not (authors["amp"] or authors["and"] or authors["et_al"] or authors["whole"] is not None):
+            return []
+        strong = strong or bool(authors["amp"] or authors["et_al"])
         spans.append((authors.start(), authors.start() + len(authors.group().rstrip())))
     return spans if strong else []
 
@@ -316,7 +320,8 @@ def _answered(candidate: Citation, complete: list[Citation], starts: list[int], 
 
 
 def _disjoint(citations: Iterable[Citation]) -> list[Citation]:
-    """Of overlapping citations keep the one that starts first (the longest on a tie)."""
+    """Of overlapping citations keep the one that starts first, then the longest, then the
+    one found first."""
     kept: list[Citation] = []
     for c in sorted(citations, key=lambda c: (c.start, -c.end)):
         if not kept or c.start >= kept[-1].end:

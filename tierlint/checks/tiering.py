@@ -104,7 +104,7 @@ RULES = [
         code="TL101",
         name="untiered-claim",
         severity="info",
-        summary="a claim has no tier (off unless selected)",
+        summary="a claim has no tier",
         why="On a page that must tier everything, a claim with no tier signal leaves the"
         " reader to guess how sure it is. Label its block, give it a tier heading or marker.",
         fires="The river remembers its course.",
