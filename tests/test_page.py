@@ -117,3 +117,9 @@ def test_invalid_front_matter_is_a_problem_on_its_line_and_the_page_is_still_rea
 def test_unknown_tier_marker_is_a_problem():
     page = parse_page("<!-- tier: certain -->\nA claim.\n")
     assert [p.kind for p in page.problems] == ["unknown-marker"]
+
+
+def test_reference_links_resolve_to_their_definitions():
+    page = parse_page("See [the paper][lil], [lil] and [x][].\n\n[lil]: https://doi.org/1\n[x]: http://x.org\n")
+    assert [link.dest for link in page.blocks[0].links] == ["https://doi.org/1", "https://doi.org/1", "http://x.org"]
+    assert "the paper" in page.masked and "[" not in page.masked

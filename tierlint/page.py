@@ -485,21 +485,17 @@ def _mask_inline(builder: _Builder, block: Block, seg: str) -> str:
         seg = _mask(seg, m.start(2), m.end(2), CODE_MASK)
         seg = _mask(seg, m.end(2), m.end())
     refs = builder.env.get("references", {})
-    for m in list(_REF_LINK.finditer(seg)):
-        label = (m.group(2) or m.group(1)).strip()
-        ref = refs.get(_normalize_label(label))
-        if ref is None:
-            continue
-        block.links.append(Link(base + m.start(1), base + m.end(1), ref.get("href", "")))
-        seg = _mask(seg, m.start(), m.start(1))
-        seg = _mask(seg, m.end(1), m.end())
-    for m in list(_SHORTCUT.finditer(seg)):
-        ref = refs.get(_normalize_label(m.group(1)))
-        if ref is None:
-            continue
-        block.links.append(Link(base + m.start(1), base + m.end(1), ref.get("href", "")))
-        seg = _mask(seg, m.start(), m.start(1))
-        seg = _mask(seg, m.end(1), m.end())
+    for pattern, label_of in (
+        (_REF_LINK, lambda m: m.group(2).strip() or m.group(1)),  # [text][ref], [text][]
+        (_SHORTCUT, lambda m: m.group(1)),  # [ref]
+    ):
+        for m in list(pattern.finditer(seg)):
+            ref = refs.get(_normalize_label(label_of(m)))
+            if ref is None:
+                continue
+            block.links.append(Link(base + m.start(1), base + m.end(1), ref.get("href", "")))
+            seg = _mask(seg, m.start(), m.start(1))
+            seg = _mask(seg, m.end(1), m.end())
     # 5. bare URLs
     for m in list(_BARE_URL.finditer(seg)):
         url = m.group()
