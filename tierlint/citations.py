@@ -1,21 +1,23 @@
 """Recognising citations in one block of a concept page (SPEC §2, rules TL301–TL303).
 
 ``find_citations`` reads one block's masked text (code spans, URLs and link destinations
-already replaced by runs of ``x``) and returns every citation in it, with exact offsets.
-It is pure regular expressions over the text, compiled once on first use, with word lists
-from ``rules/citations.yaml``.
+already replaced by runs of ``x``) and returns every citation in it, with exact offsets, in
+order and never overlapping. It is regular expressions only, compiled once on first use,
+with word lists from ``rules/citations.yaml``; a block with no year and no "et al." skips
+every author pattern.
 
 Kinds (``Citation.kind``):
 
-``author-year``  an author list and a year, in the common forms: parenthetical items
-                 ``(Whittington & Bogacz, 2017)``, ``(see Friston 2010; Rao and Ballard
-                 1999)``, ``[Hinton 2022a]``; narrative ``Friston (2010, p. 12)``, ``Rao and
-                 Ballard's (1999)``; and ``Lillicrap et al. 2020`` (a bare year only after
-                 "et al.", where it cannot be narration).
-``venue-year``   a venue from the lexicon and a year, optionally with volume and pages:
-                 ``Nature 2020``, ``Nat Rev Neurosci 21, 335–346 (2020)``. An author list
-                 joined to it by a comma belongs to the span: ``Lillicrap, Santoro, Marris,
-                 Akerman & Hinton, Nat. Rev. Neurosci. 2020`` is one venue-year citation.
+``author-year``  an author list and a year: parenthetical items ``(Whittington & Bogacz,
+                 2017)``, ``(see Friston 2010; Rao and Ballard 1999)``, ``[Hinton 2022a]``;
+                 narrative ``Friston (2010, p. 12)``, ``Rao and Ballard's (1999)``; and
+                 ``Lillicrap et al. 2020`` (a bare year only after "et al.").
+``venue-year``   a venue and a year, optionally with volume and pages, and without an
+                 author–year form: ``Nature 2020``, ``Nat Rev Neurosci 21, 335–346 (2020)``.
+                 An author list joined to the venue by a comma belongs to the span:
+                 ``Lillicrap, Santoro, Marris, Akerman & Hinton, Nat. Rev. Neurosci. 2020``.
+                 Alone, a venue must be in the lexicon; after authors, a venue-shaped name
+                 will do ("Am. J. Psychiatry", "PLOS ONE", "UAI": see ``venue_shape``).
 ``doi``          ``10.1038/s41583-020-0277-3`` as plain text, also inside an unmasked
                  ``https://doi.org/…`` (the span is the DOI, without a ``doi:`` prefix).
 ``arxiv``        ``arXiv:2101.00001``, ``arXiv:hep-th/9901001`` (the prefix is required).
@@ -27,25 +29,28 @@ Kinds (``Citation.kind``):
 ``author-only``  (``complete=False``, TL302) authors named as a citation with no year, venue,
                  DOI or link. Only clear author-list shapes count, so that prose never fires:
                  "Surname et al." anywhere; and inside a parenthesis that is a citation list
-                 (it has a ";" or opens with a prefix such as "see"/"e.g."), the items
-                 "Surname & Surname", "Surname and Surname" or a lone "Surname", provided
-                 every item of that list is author-shaped and one has "&", "and", "et al." or
-                 a complete citation. ``(Friston; Whittington & Bogacz showing …)`` gives two.
-                 An author-only candidate is dropped when a complete citation overlaps it or
-                 follows it before the next ";", ")" or "]" (a reference entry such as
-                 ``Lillicrap T. et al. Backpropagation and the brain. Nat Rev Neurosci …``).
+                 (";"-separated items, or one item opened by a prefix such as "see"), the
+                 items "Surname & Surname", "Surname and Surname" or a lone "Surname", when
+                 every item of the list is author-shaped (one item alone needs "&" or "et
+                 al."). ``(Friston; Whittington & Bogacz showing …)`` and ``(Friston; Clark)``
+                 give two each. A candidate is dropped when a complete citation overlaps it
+                 or follows it before the next ";", ")" or "]" (the rest of its list item, or
+                 of a reference entry: ``Lillicrap T. et al. Backpropagation … Nat Rev
+                 Neurosci 21, 335–346 (2020)``).
 
 A surname is a capitalised word with a lower-case second letter (any script: Schölkopf,
-Åström, Ng, O'Reilly, Smith-Jones), optionally after particles (van der Maaten), optionally
-followed by initials (``Friston, K. J.``). Years are 1800–2099 with an optional letter
-suffix a–h, "in press", "forthcoming" or "n.d.".
+Åström, Ng, O'Reilly, Smith-Jones), optionally after particles (van der Maaten) and before
+initials (``Friston, K. J.``), and not one of the lexicon's not_names ("March", "In").
+Years are 1800–2099 with an optional letter suffix a–h, "in press", "forthcoming", "n.d.".
 
 Not recognised, on purpose (precision first): a year with no author or venue ("in 2020 we
-moved", "(2020)"); "Surname 2020" outside brackets without "et al." (narration such as
-"Tokyo 2020"); all-capitals surnames (indistinguishable from acronyms); a lone name in
-parentheses ("(Friston)", like "(NGRAD)"); "Surname & Surname" in a parenthesis that is
-not a citation list (like "(Research & Development)"); the bare ``@key`` form outside
-brackets (indistinguishable from a social handle); URLs (the caller handles links).
+moved", "(2020)"); "Surname 2020" outside brackets without "et al." (narration); all-capital
+surnames (acronyms); a lone name in parentheses ("(Friston)" is shaped like "(NGRAD)"); an
+author list in a parenthesis that is not a citation list ("(Research & Development)"), or
+one joined by "and" after a prefix ("(e.g., Python and Rust)"); the bare ``@key`` form
+outside brackets (a social handle); URLs (the caller handles links). Known to fire wrongly:
+"Place (YEAR)" and "(Place YEAR)" ("(Tokyo 2020)"), and lists of single capitalised words
+("(Inputs; Outputs)"), which are shaped exactly like "(Friston; Clark)".
 """
 
 from __future__ import annotations
@@ -53,7 +58,7 @@ from __future__ import annotations
 import bisect
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -115,14 +120,23 @@ def _char_class(pred: Callable[[str], bool]) -> str:
                 ranges[-1][1] = cp
             else:
                 ranges.append([cp, cp])
-    parts = (re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges)
+    parts = (
+        re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
+        for a, b in ranges
+    )
     return "[" + "".join(parts) + "]"
 
 
 def _words(lexicon: dict[str, Any], name: str) -> list[str]:
     words = lexicon.get(name)
-    if not isinstance(words, list) or not all(isinstance(w, str) and w.strip() for w in words):
-        raise LexiconError(f"citations lexicon: '{name}' must be a list of non-empty strings")
+    if (
+        not words
+        or not isinstance(words, list)
+        or not all(isinstance(w, str) and w.strip() for w in words)
+    ):
+        raise LexiconError(
+            f"citations lexicon: '{name}' must be a non-empty list of non-empty strings"
+        )
     # Longest first, so that an alternation prefers "Nat. Rev. Neurosci." to "Nat.".
     return sorted({w.strip() for w in words}, key=len, reverse=True)
 
@@ -140,6 +154,7 @@ def _alternation(phrases: list[str]) -> str:
 
 
 def _phrase(phrase: str) -> str:
+    """The regex for one phrase of ``_alternation``."""
     words = phrase.split()
     out = []
     for i, word in enumerate(words):
@@ -173,7 +188,9 @@ def _patterns() -> _Patterns:
     for word in _words(lexicon, "not_names"):
         by_length.setdefault(len(word), []).append(re.escape(word))
     not_name = "".join(rf"(?<!(?<![\w'’-])(?:{'|'.join(ws)}))" for ws in by_length.values())
-    name_rest = rf"(?:['’]{upper})?{lower}{letter}*+(?:-{upper}{lower}{letter}*+)?(?![\w-]){not_name}"
+    name_rest = (
+        rf"(?:['’]{upper})?{lower}{letter}*+(?:-{upper}{lower}{letter}*+)?(?![\w-]){not_name}"
+    )
     initials = rf"(?:,?\s+{upper}\.(?:\s*-?{upper}\.)*)?"
     surname = rf"(?<![\w@'’.-])(?:(?i:{particles})\s+){{0,2}}{upper}{name_rest}{initials}"
     others = rf"(?:\s*,\s*{surname}){{0,20}}"
@@ -183,13 +200,26 @@ def _patterns() -> _Patterns:
 
     year = r"(?:(?:1[89]|20)\d\d[a-h]?|(?i:in\s+press|forthcoming|n\.\s?d\.))(?![\w])"
     years = rf"{year}(?:\s*,\s*(?:{year}|[a-h](?=\s*[,;)\]])))*"
-    locator = r"(?:,\s*(?i:pp?\.?|ch(?:ap)?\.|sec\.|§|fig\.|para\.)\s*\d+(?:\s*[–-]\s*\d+)?|:\s*\d+(?:\s*[–-]\s*\d+)?)"
+    pages = r"\d+(?:\s*[–-]\s*\d+)?"
+    locator = rf"(?:,\s*(?i:pp?\.?|ch(?:ap)?\.|sec\.|§|fig\.|para\.)\s*{pages}|:\s*{pages})"
     item = rf"(?P<c>{surname}{others}(?:{last})?(?:{et_al})?(?:,\s*|\s+){years}(?:{locator})?)"
-    venue_year = (
-        rf"(?:{venues})(?![\w])[*_]{{0,2}}[,.]?\s+"
-        r"(?:\d{1,4}(?:\s*\(\d{1,4}\))?(?:\s*[,:]\s*e?\d+(?:\s*[–-]\s*e?\d+)?)?,?\s+)?"  # volume, pages
+    # A venue, then its year, maybe after volume and pages: "Nature 521, 436–444 (2015)".
+    # After an author list, a venue need not be in the lexicon when it is shaped like one:
+    # capitalised words opened by an abbreviation or acronym ("Am. J. Psychiatry", "PLOS ONE",
+    # "UAI") or closed by an abbreviation ("Sleep Med. Rev."). "Berlin, Germany 2019" is not.
+    word = rf"{upper}{letter}*+\.?"
+    abbreviation = rf"(?:{upper}{letter}*+\.|{upper}{{2,}}+(?![\w-]))"
+    joined = r"\s+(?:(?:of|in|on|for|and|the|&)\s+)*"
+    venue_shape = (
+        rf"(?:{abbreviation}(?:{joined}{word}){{0,7}}"
+        rf"|{word}(?:{joined}{word}){{0,6}}{joined}{upper}{letter}*+\.)"
+    )
+    year_after_venue = (
+        rf"(?![\w])[*_]{{0,2}}[,.]?\s+"
+        r"(?:\d{1,4}(?:\s*\(\d{1,4}\))?(?:\s*[,:]\s*e?\d+(?:\s*[–-]\s*e?\d+)?)?,?\s+)?"
         rf"(?:{year}|\({year}\))"
     )
+    venue_year = rf"(?:{venues}){year_after_venue}"
     # An author list that opens a citation, then what makes it one: "Friston (2010, p. 12)",
     # "Rao and Ballard's (1999)", "Lillicrap et al. (2020)" (narrative); "Lillicrap et al.
     # 2020" (a bare year, only after "et al."); "Lillicrap, …, Hinton, Nat. Rev. Neurosci.
@@ -198,7 +228,7 @@ def _patterns() -> _Patterns:
         rf"{upper}(?<![\w@'’.-].){name_rest}{initials}{others}(?:{last})?(?P<et_al>{et_al})?"
         rf"(?:(?P<narrative>(?:['’]s)?\s+\(\s*{years}(?:{locator})?\s*\))"
         rf"|(?(et_al)(?P<bare>(?:,\s*|\s+){years})|(?!))"
-        rf"|(?P<venue>,\s+[*_]{{0,2}}{venue_year})"
+        rf"|(?P<venue>,\s+[*_]{{0,2}}(?:{venues}|{venue_shape}){year_after_venue})"
         r"|(?(et_al)|(?!)))"
     )
     by_year = (
@@ -215,24 +245,32 @@ def _patterns() -> _Patterns:
         ("doi", r"(?P<c>1(?<![\w.].)0\.\d{4,9}/\S{1,300}?)(?=[.,;:'\"”’)\]*]*(?:\s|$))"),
         (
             "arxiv",
-            r"(?P<c>[aA](?<!\w.)[rR][xX][iI][vV](?:\s*:\s*|\s+)"
-            r"(?:\d{4}\.\d{4,5}|[a-z]+(?:-[a-z]+)*(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?)(?![\w])",
+            (
+                r"(?P<c>[aA](?<!\w.)[rR][xX][iI][vV](?:\s*:\s*|\s+)"
+                r"(?:\d{4}\.\d{4,5}|[a-z]+(?:-[a-z]+)*(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?)(?![\w])"
+            ),
         ),
     )
     return _Patterns(
-        dated=re.compile(r"1[89]\d\d|20\d\d|et\.?\s+al|colleagues|press|forthcoming|Forthcoming|n\.\s?d\."),
+        dated=re.compile(
+            r"1[89]\d\d|20\d\d|et\.?\s+al|colleagues|press|forthcoming|Forthcoming|n\.\s?d\."
+        ),
         by_name=re.compile(by_name),
         by_year=tuple((kind, re.compile(rx)) for kind, rx in by_year),
         by_id=tuple((kind, re.compile(rx)) for kind, rx in by_id),
         particles_before=re.compile(rf"(?<![\w'’-])(?:(?i:{particles})\s+){{1,2}}\Z"),
         pandoc_group=re.compile(r"\[(?!\^)[^\[\]]*@[^\[\]]*\](?!\()"),
-        pandoc_key=re.compile(r"(?<![\w@.])-?(@(?:\{(?P<braced>[^{}\s]+)\}|(?P<key>\w(?:\w|[:.#$%&\-+?<>~/](?=\w))*)))"),
-        footnote=re.compile(r"(?!^\[\^[^\]\n]*\]:)\[\^(?P<key>[^\]\s]+)\]", re.M),
+        # Pandoc: a key opens with a word character; inner punctuation must be followed by one.
+        pandoc_key=re.compile(
+            r"(?<![\w@.])-?(@(?:\{(?P<braced>[^{}\s]+)\}|(?P<key>\w(?:\w|[:.#$%&\-+?<>~/](?=\w))*)))"
+        ),
+        # A reference, not the "[^label]:" that opens a definition at the start of a line.
+        footnote=re.compile(r"(?!^\[\^[^\]\n]*\]:)\[\^(?P<key>[^\]\s]+)\]", re.MULTILINE),
         list_group=re.compile(rf"\((?=[^()]*;|\s*{prefix})[^()]*\)"),
         item=re.compile(r"[^;]+"),
         item_head=re.compile(rf"\s*(?:{prefix}){{0,2}}"),
         item_authors=re.compile(
-            rf"{surname}{others}(?:(?P<amp>{amp})|(?P<and>{and_}))?(?(amp){surname}|(?(and){surname}))"
+            rf"{surname}{others}(?:(?:(?P<amp>{amp})|(?P<and>{and_})){surname})?"
             rf"(?P<et_al>{et_al})?(?P<whole>\s*\Z)?"
         ),
         terminator=re.compile(r"[;)\]]"),
@@ -250,7 +288,9 @@ def find_citations(text: str) -> list[Citation]:
     dated = p.dated.search(text) is not None
     # Found first wins a tie in _disjoint: "Science (2020)" is a venue, not a surname.
     for kind, rx in p.by_year + p.by_id if dated else p.by_id:
-        found.extend(Citation(kind, m.start("c"), m.end("c"), m.group("c"), True) for m in rx.finditer(text))
+        found.extend(
+            Citation(kind, m.start("c"), m.end("c"), m.group("c"), True) for m in rx.finditer(text)
+        )
     for m in p.by_name.finditer(text) if dated else ():
         start = _with_particles(text, m.start(), p)
         if m.group("venue"):
@@ -263,7 +303,8 @@ def find_citations(text: str) -> list[Citation]:
         found.append(Citation(kind, start, m.end(), text[start : m.end()], True))
     for group in p.pandoc_group.finditer(text):
         for m in p.pandoc_key.finditer(text, group.start(), group.end()):
-            found.append(Citation("pandoc", m.start(1), m.end(1), m.group(1), True, m.group("braced") or m.group("key")))
+            key = m.group("braced") or m.group("key")
+            found.append(Citation("pandoc", m.start(1), m.end(1), m.group(1), True, key))
     for m in p.footnote.finditer(text):
         found.append(Citation("footnote", m.start(), m.end(), m.group(), True, m.group("key")))
 
@@ -285,28 +326,36 @@ def _with_particles(text: str, start: int, p: _Patterns) -> int:
     return m.start() if m else start
 
 
-def _citation_list(text: str, start: int, end: int, p: _Patterns, starts: list[int]) -> list[tuple[int, int]]:
+def _citation_list(
+    text: str, start: int, end: int, p: _Patterns, starts: list[int]
+) -> list[tuple[int, int]]:
     """The author spans of a parenthesis ``text[start:end]`` that is a citation list. Each
     ";"-separated item must be author-shaped: it holds a complete citation (one of
     ``starts``), or opens (after any prefix) with "A & B", "A et al." (strong), "A and B"
     ("and" is weak: "(e.g., Python and Rust)"), or is nothing but a surname list (weak:
-    "Friston"). At least one item must be strong. Empty when it is not such a list."""
+    "Friston"). A list of one item (opened by a prefix: "(see …)") must be strong.
+    Empty when it is not such a list."""
     spans = []
-    strong = False
-    for item in p.item.finditer(text, start, end):
+    items = list(p.item.finditer(text, start, end))
+    strong = len(items) > 1
+    for item in items:
         if bisect.bisect_left(starts, item.start()) < bisect.bisect_left(starts, item.end()):
             strong = True  # a complete citation is in this item
             continue
         head = p.item_head.match(text, item.start(), item.end()).end()
         authors = p.item_authors.match(text, head, item.end())
-        if not authors or not (authors["amp"] or authors["and"] or authors["et_al"] or authors["whole"] is not None):
+        if not authors or not (
+            authors["amp"] or authors["and"] or authors["et_al"] or authors["whole"] is not None
+        ):
             return []
         strong = strong or bool(authors["amp"] or authors["et_al"])
         spans.append((authors.start(), authors.start() + len(authors.group().rstrip())))
     return spans if strong else []
 
 
-def _answered(candidate: Citation, complete: list[Citation], starts: list[int], stops: list[int]) -> bool:
+def _answered(
+    candidate: Citation, complete: list[Citation], starts: list[int], stops: list[int]
+) -> bool:
     """Whether a complete citation overlaps the author-only candidate, or follows it before
     the next ";", ")" or "]" (at ``stops``): the same item of a list, or the rest of a
     reference entry."""
@@ -344,7 +393,12 @@ def reference_list_keys(lines: Iterable[str]) -> set[str]:
     for line in lines:
         m = _FENCE.match(line)
         if fence:
-            if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence) and not line[m.end() :].strip():
+            if (
+                m
+                and m.group(1)[0] == fence[0]
+                and len(m.group(1)) >= len(fence)
+                and not line[m.end() :].strip()
+            ):
                 fence = ""
         elif m:
             fence = m.group(1)
@@ -354,6 +408,7 @@ def reference_list_keys(lines: Iterable[str]) -> set[str]:
 
 
 _MAX_BIBLIOGRAPHY_BYTES = 64 * 1024 * 1024
+_MAX_YAML_DEPTH = 32
 _BIB_ENTRY = re.compile(r"@\s*([A-Za-z]+)\s*([{(])")
 _BIB_DELIMITER = re.compile(r"[{})]")
 _BIB_NOT_ENTRIES = {"comment", "string", "preamble"}
@@ -364,10 +419,16 @@ def load_bibliography(path: Path) -> set[str]:
     a list of items or a mapping with ``references:``), CSL JSON (.json). Raise
     BibliographyError(message) for an unreadable or malformed file.
 
-    A file over 64 MiB is refused, and so is a YAML file that uses aliases (``*name``):
-    CSL data has no use for them, and refusing them bounds the work an alias bomb asks for.
+    Bounded work: a file over 64 MiB is refused, and so is a YAML file that uses aliases
+    (``*name``: CSL data has no use for them, and refusing them defuses an alias bomb) or
+    nests deeper than 32 levels.
     """
-    loaders = {".bib": _bibtex_keys, ".yaml": _csl_yaml_keys, ".yml": _csl_yaml_keys, ".json": _csl_json_keys}
+    loaders = {
+        ".bib": _bibtex_keys,
+        ".yaml": _csl_yaml_keys,
+        ".yml": _csl_yaml_keys,
+        ".json": _csl_json_keys,
+    }
     loader = loaders.get(path.suffix.lower())
     if loader is None:
         raise BibliographyError(
@@ -378,14 +439,17 @@ def load_bibliography(path: Path) -> set[str]:
             raise BibliographyError(f"{path}: bibliography larger than 64 MiB")
         text = path.read_text(encoding="utf-8-sig")
     except OSError as exc:
-        raise BibliographyError(f"{path}: cannot read bibliography ({exc.strerror or exc})") from None
+        raise BibliographyError(
+            f"{path}: cannot read bibliography ({exc.strerror or exc})"
+        ) from None
     except UnicodeDecodeError as exc:
         raise BibliographyError(f"{path}: bibliography is not UTF-8 (byte {exc.start})") from None
     try:
         return loader(text)
-    except (ValueError, RecursionError) as exc:
-        message = str(exc) if isinstance(exc, ValueError) else "nested too deeply"
-        raise BibliographyError(f"{path}: {message}") from None
+    except BibliographyError as exc:
+        raise BibliographyError(f"{path}: {exc}") from None
+    except RecursionError:
+        raise BibliographyError(f"{path}: nested too deeply") from None
 
 
 def _bibtex_keys(text: str) -> set[str]:
@@ -393,43 +457,65 @@ def _bibtex_keys(text: str) -> set[str]:
     keys: set[str] = set()
     pos = 0
     while entry := _BIB_ENTRY.search(text, pos):
-        line = text.count("\n", 0, entry.start()) + 1
-        pos = _bibtex_entry_end(text, entry.end(), entry.group(2) == "(", line)
+        pos = _bibtex_entry_end(text, entry)
         if entry.group(1).lower() in _BIB_NOT_ENTRIES:
             continue
         key = text[entry.end() : pos - 1].split(",", 1)[0].strip()
         if not key or any(c.isspace() or c in '{}"=' for c in key):
-            raise ValueError(f"line {line}: @{entry.group(1)} entry has no valid citation key")
+            raise BibliographyError(
+                f"line {_line(text, entry.start())}: @{entry.group(1)} entry has no citation key"
+            )
         keys.add(key)
     return keys
 
 
-def _bibtex_entry_end(text: str, start: int, parenthesised: bool, line: int) -> int:
-    """The offset just past the delimiter that closes the entry whose body starts at start."""
+def _bibtex_entry_end(text: str, entry: re.Match[str]) -> int:
+    """The offset just past the "}" or ")" that closes the entry (braces nest inside)."""
+    parenthesised = entry.group(2) == "("
     depth = 0
-    for m in _BIB_DELIMITER.finditer(text, start):
-        char = m.group()
-        if char == "{":
+    for m in _BIB_DELIMITER.finditer(text, entry.end()):
+        if m.group() == "{":
             depth += 1
-        elif depth:
-            depth -= char == "}"
-        elif char == ")" if parenthesised else char == "}":
+        elif m.group() == "}":
+            if depth:
+                depth -= 1
+            elif parenthesised:
+                raise BibliographyError(f"line {_line(text, m.start())}: unbalanced '}}'")
+            else:
+                return m.end()
+        elif parenthesised and not depth:  # ")"
             return m.end()
-        elif char == "}":
-            raise ValueError(f"line {text.count(chr(10), 0, m.start()) + 1}: unbalanced '}}'")
-    raise ValueError(f"line {line}: entry is not closed (unbalanced braces)")
+    raise BibliographyError(
+        f"line {_line(text, entry.start())}: @{entry.group(1)} entry is not closed"
+    )
+
+
+def _line(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1
 
 
 def _csl_yaml_keys(text: str) -> set[str]:
+    """Keys of a CSL YAML file. The parser's events are checked before anything is built:
+    no aliases, no nesting deeper than CSL needs (PyYAML slows down on deep nesting)."""
     try:
+        depth = 0
         for event in yaml.parse(text, Loader=yaml.SafeLoader):
             if isinstance(event, yaml.AliasEvent):
-                raise ValueError(f"line {event.start_mark.line + 1}: YAML aliases are not allowed in a bibliography")
+                problem = "YAML aliases are not allowed in a bibliography"
+            elif isinstance(event, yaml.CollectionStartEvent) and depth == _MAX_YAML_DEPTH:
+                problem = f"nested deeper than {_MAX_YAML_DEPTH} levels"
+            else:
+                depth += isinstance(event, yaml.CollectionStartEvent)
+                depth -= isinstance(event, yaml.CollectionEndEvent)
+                continue
+            raise BibliographyError(f"line {event.start_mark.line + 1}: {problem}")
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}: " if mark is not None else ""
-        raise ValueError(f"{where}invalid YAML ({getattr(exc, 'problem', None) or exc})") from None
+        raise BibliographyError(
+            f"{where}invalid YAML ({getattr(exc, 'problem', None) or exc})"
+        ) from None
     return set() if data is None else csl_keys(data)
 
 
@@ -437,21 +523,23 @@ def _csl_json_keys(text: str) -> set[str]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ValueError(f"invalid JSON ({exc})") from None
+        raise BibliographyError(f"invalid JSON ({exc})") from None
     return csl_keys(data)
 
 
 def csl_keys(data: Any) -> set[str]:
     """The ``id`` of every item of CSL data: a list of items, or a mapping with a
-    ``references`` list (a CSL YAML file, or a page's front matter). Raise ValueError when
-    the data is not of that shape."""
+    ``references`` list (a CSL YAML file, or a page's front matter). Raise BibliographyError
+    when the data is not of that shape."""
     items = data.get("references") if isinstance(data, dict) else data
     if not isinstance(items, list):
-        raise ValueError("expected a list of CSL items, or a mapping with a 'references' list")
+        raise BibliographyError(
+            "expected a list of CSL items, or a mapping with a 'references' list"
+        )
     keys: set[str] = set()
     for number, item in enumerate(items, 1):
         key = item.get("id") if isinstance(item, dict) else None
         if isinstance(key, bool) or not isinstance(key, (str, int)) or not str(key).strip():
-            raise ValueError(f"CSL item {number} has no 'id'")
+            raise BibliographyError(f"CSL item {number} has no 'id' (a string)")
         keys.add(str(key).strip())
     return keys

@@ -75,7 +75,10 @@ def _bibliography_keys(ctx: Context) -> tuple[set[str], str | None]:
     keys: set[str] = set()
     refs = fm.get("references")
     if refs is not None:
-        keys |= csl_keys(refs)
+        try:
+            keys |= csl_keys(refs)
+        except BibliographyError as exc:
+            return keys, f"the front matter's references: {exc}"
     bib = fm.get("bibliography")
     files = [bib] if isinstance(bib, str) else bib if isinstance(bib, list) else []
     root = ctx.config.root.resolve()
@@ -109,19 +112,40 @@ def check_hypothesis_cites(ctx: Context) -> Iterator[Finding]:
             )
 
 
+_LIST_GAP = re.compile(r"\s*;\s*\Z")
+
+
 def check_incomplete(ctx: Context) -> Iterator[Finding]:
+    """One finding per run of author-only citations in one list ("(Friston; Clark)")."""
     cites = page_citations(ctx)
+    masked = ctx.page.masked
     for found in cites.by_group.values():
+        run: list[tuple[int, int]] = []
         for c in found:
-            if not c.complete:
-                base = cites.offset[id(c)]
-                yield Finding(
-                    "TL302",
-                    base + c.start,
-                    base + c.end,
-                    f"{c.text.strip()!r} names authors but no year, venue, DOI or link;"
-                    " add the year (Friston 2010) or a reference",
-                )
+            if c.complete:
+                continue
+            base = cites.offset[id(c)]
+            start, end = base + c.start, base + c.end
+            if run and _LIST_GAP.match(masked[run[-1][1] : start]):
+                run.append((start, end))
+                continue
+            if run:
+                yield _incomplete(ctx, run)
+            run = [(start, end)]
+        if run:
+            yield _incomplete(ctx, run)
+
+
+def _incomplete(ctx: Context, run: list[tuple[int, int]]) -> Finding:
+    start, end = run[0][0], run[-1][1]
+    names = "; ".join(ctx.page.text[s:e].strip() for s, e in run)
+    return Finding(
+        "TL302",
+        start,
+        end,
+        f"{names!r} names authors but no year, venue, DOI or link; add the year"
+        " (Friston 2010) or the reference",
+    )
 
 
 def check_unresolved(ctx: Context) -> Iterator[Finding]:
