@@ -101,19 +101,28 @@ FIRES = [
     ("This lens is no mere metaphor: it treats trauma.", [("TL401", "treats trauma")]),
     ("It's not a diet — it reverses type 2 diabetes.", [("TL401", "reverses type 2 diabetes")]),
     ("Stillness is the cure.", [("TL401", "the cure")]),
-    # TL402: promised outcomes (they absorb the TL401 wording inside them)
-    ("This practice will heal your trauma.", [("TL402", "will heal your trauma")]),
+    # TL402: promised outcomes (the TL401 wording inside them is reported too)
+    (
+        "This practice will heal your trauma.",
+        [("TL402", "will heal your trauma"), ("TL401", "heal your trauma")],
+    ),
     (
         "Guaranteed relief from chronic pain, or your money back.",
         [("TL402", "Guaranteed"), ("TL401", "relief from chronic pain")],
     ),
     ("Most users feel better within weeks.", [("TL402", "within weeks")]),
     ("The method permanently resolves anxiety.", [("TL402", "permanently resolves")]),
-    ("It permanently cures insomnia.", [("TL402", "permanently cures")]),
+    (
+        "It permanently cures insomnia.",
+        [("TL402", "permanently cures"), ("TL401", "cures insomnia")],
+    ),
     ("In our pilot, 100% of participants recovered.", [("TL402", "100% of")]),
     ("After the retreat you will be free of anxiety.", [("TL402", "be free of anxiety")]),
     ("See results in 7 days.", [("TL402", "results in 7 days")]),
-    ("You'll heal your gut with this one food.", [("TL402", "'ll heal your gut")]),
+    (
+        "You'll heal your gut with this one food.",
+        [("TL402", "'ll heal your gut"), ("TL401", "heal your gut")],
+    ),
     ("The programme guarantees an end to insomnia.", [("TL402", "guarantees")]),
     ("Symptoms vanish in just 3 days.", [("TL402", "in just 3 days")]),
     ("Heal the gut in 21 days.", [("TL401", "Heal the gut"), ("TL402", "in 21 days")]),

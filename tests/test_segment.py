@@ -166,3 +166,12 @@ def test_import_does_not_load_spacy() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "False"
+
+
+def test_footnote_marks_after_the_period_stay_with_their_sentence() -> None:
+    text = "Transfer was reported as well.[^1] A 2023 review doubts it.[^note-2] Whether it is directed is open.[^3]"
+    assert sentences(text) == [
+        "Transfer was reported as well.[^1]",
+        "A 2023 review doubts it.[^note-2]",
+        "Whether it is directed is open.[^3]",
+    ]

@@ -156,10 +156,12 @@ def _glued(doc: Doc, s: int, e: int) -> bool:
 
 
 def _strongest(hits: list[ClinicalHit]) -> list[ClinicalHit]:
-    """One finding per stretch of text: TL402 over TL401, then the earlier, longer one."""
+    """One finding per code and stretch of text: the earlier, longer one. A promise keeps
+    the clinical wording inside it ("will cure your insomnia" is both TL402 and TL401),
+    so ignoring one rule never hides the other."""
     kept: list[ClinicalHit] = []
-    for hit in sorted(hits, key=lambda h: (h.code != "TL402", h.start, h.start - h.end)):
-        if all(hit.end <= k.start or k.end <= hit.start for k in kept):
+    for hit in sorted(hits, key=lambda h: (h.start, h.start - h.end)):
+        if all(hit.end <= k.start or k.end <= hit.start for k in kept if k.code == hit.code):
             kept.append(hit)
     return sorted(kept, key=lambda h: h.start)
 

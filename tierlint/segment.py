@@ -36,7 +36,8 @@ _OPENERS = "\"'“‘«(\\[{*_"
 
 # Terminal punctuation, closers, whitespace; the next word is read by lookahead.
 _CANDIDATE = re.compile(
-    rf"(?:[.!?]|…)+[{_CLOSERS}]*(?P<space>\s+)(?=(?P<open>[{_OPENERS}]*)(?P<next>\S*))"
+    rf"(?:[.!?]|…)+[{_CLOSERS}]*(?:\[\^[^\]\s]+\][{_CLOSERS}]*)*"  # a footnote mark may follow
+    rf"(?P<space>\s+)(?=(?P<open>[{_OPENERS}]*)(?P<next>\S*))"
 )
 _BRACKET = re.compile(r"[()\[\]{}]")
 _OPENER_OF = {")": "(", "]": "[", "}": "{"}

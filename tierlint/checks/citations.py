@@ -55,7 +55,7 @@ class PageCitations:
             return True
         for c in self.by_group.get(group, []):
             if c.kind == "footnote":
-                if self.footnotes.get(c.key, True):  # an undefined footnote is TL303's
+                if self.footnotes.get(c.key, False):  # undefined: TL303, and no citation
                     return True
             elif c.complete:
                 return True
