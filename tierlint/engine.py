@@ -5,9 +5,9 @@ The CLI only parses options and calls this module; formatters only print its res
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from .claims import Claim, extract_claims
 from .config import SEVERITY_RANK, Config, ConfigResolver, relative_to_root
@@ -47,10 +47,13 @@ class ClaimRecord:
 
 @dataclass(slots=True)
 class FileResult:
-    path: str
+    path: str  # as given on the command line (what every format shows)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     claims: list[ClaimRecord] = field(default_factory=list)
     skipped: str | None = None  # why the file was not linted
+    file: Path | None = None  # the file on disk (``--diff-base`` asks git about it)
+    root_path: str | None = None  # relative to the project root, forward slashes (baselines)
+    lines: dict[int, str] = field(default_factory=dict)  # line -> text, each line a diagnostic spans
 
 
 @dataclass(slots=True)
@@ -81,6 +84,17 @@ class Report:
     def failed(self) -> bool:
         threshold = SEVERITY_RANK[self.fail_on]
         return any(SEVERITY_RANK[d.severity] >= threshold for d in self.diagnostics)
+
+    def filtered(self, pick: Callable[[FileResult], Iterable[Diagnostic]]) -> Report:
+        """The same report with only the diagnostics ``pick`` returns for each file (a
+        baseline's new findings, the findings on changed lines). Internal errors (TL000)
+        always stay: they say the report is incomplete."""
+        files = []
+        for result in self.files:
+            kept = {id(d) for d in pick(result)} if result.diagnostics else set()
+            diagnostics = [d for d in result.diagnostics if id(d) in kept or d.code == INTERNAL_ERROR.code]
+            files.append(replace(result, diagnostics=diagnostics))
+        return Report(files, self.fail_on)
 
 
 INTERNAL_ERROR = Rule(
@@ -168,7 +182,7 @@ class Linter:
         try:
             text = read_text(path)
         except Unreadable as exc:
-            return FileResult(display, skipped=exc.reason)
+            return FileResult(display, skipped=exc.reason, file=path, root_path=_root_path(path, config))
         return self.lint_text(text, display, path, config)
 
     def lint_text(self, text: str, display: str, path: Path, config: Config) -> FileResult:
@@ -195,7 +209,14 @@ class Linter:
             if d.code in ("TL000", "TL001") or suppressions.allows(d.code, page_offset(page, d), d.line)
         ]
         diagnostics.sort(key=Diagnostic.sort_key)
-        return FileResult(display, diagnostics, [claim_record(page, c) for c in claims])
+        return FileResult(
+            display,
+            diagnostics,
+            [claim_record(page, c) for c in claims],
+            file=path,
+            root_path=_root_path(path, config),
+            lines=spanned_lines(page, diagnostics),
+        )
 
     def project(self, config: Config):
         project = self._projects.get(config.root)
@@ -226,6 +247,17 @@ class Linter:
 
 def page_offset(page: Page, d: Diagnostic) -> int:
     return page.lines.starts[d.line - 1] + d.column - 1
+
+
+def spanned_lines(page: Page, diagnostics: list[Diagnostic]) -> dict[int, str]:
+    """The text of every line the diagnostics span, by line number (``full`` shows them)."""
+    out: dict[int, str] = {}
+    for d in diagnostics:
+        for n in range(d.line, min(d.end_line, page.lines.line_count) + 1):
+            if n not in out:
+                start, end = page.lines.line_span(n - 1)
+                out[n] = page.text[start:end]
+    return out
 
 
 def tier_page(page: Page) -> list[Claim]:
@@ -259,6 +291,12 @@ def claim_record(page: Page, claim: Claim) -> ClaimRecord:
         source=claim.source,
         evidence=evidence,
     )
+
+
+def _root_path(path: Path, config: Config) -> str:
+    """The file relative to its project root (the same whichever directory tierlint was
+    run from or how the path was given); the path as given when it lies outside the root."""
+    return relative_to_root(path, config.root) or path.as_posix()
 
 
 def _display(given: str, file: Path, base: Path) -> str:
