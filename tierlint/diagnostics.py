@@ -18,7 +18,6 @@ class Diagnostic:
     severity: str
     message: str
     tier: str | None = None
-    source_line: str = ""  # the text of the first line it points at (for `full` output)
 
     def to_json(self) -> dict[str, Any]:
         return {

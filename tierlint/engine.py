@@ -229,7 +229,6 @@ class Linter:
         line, column = page.lines.position(finding.start)
         end_line, end_column = page.lines.end_position(max(finding.end, finding.start + 1))
         severity = config.severity.get(rule.code) or finding.severity or rule.severity
-        s, e = page.lines.line_span(line - 1)
         return Diagnostic(
             path=page.path,
             line=line,
@@ -241,7 +240,6 @@ class Linter:
             severity=severity,
             message=finding.message,
             tier=finding.tier,
-            source_line=page.text[s:e],
         )
 
 
