@@ -75,12 +75,20 @@ class _Terms:
 _LEXICONS: dict[int, _Lexicon] = {}
 
 
+# a claim the number patterns could match holds a digit or a number word (LIKE_NUM)
+_NUMBERISH = re.compile(
+    r"\d|\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\w+teen"
+    r"|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million)\b",
+    re.I,
+)
+
+
 def find_clinical(doc: Doc) -> list[ClinicalHit]:
     """Clinical wording and health promises in one claim, negation and other senses excluded."""
     lex = _lexicon(doc.vocab)
     strings = doc.vocab.strings
     matches = lex.phrases(doc)
-    if lex.numbers is not None:
+    if lex.numbers is not None and _NUMBERISH.search(doc.text):
         matches += lex.numbers(doc)
     cues, terms = [], _Terms()
     for match_id, s, e in matches:

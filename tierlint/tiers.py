@@ -5,7 +5,9 @@ Inference is run on every claim, declared or not, so the rules can see wording t
 contradicts a declared tier (TL103) or clashes with itself (TL102). A negated cue does not
 count for its tier; where its entry says so it counts for another ("not as a loose
 analogy" signals exact). Cues inside double quotes (someone else's title or words) never
-count.
+count. An entry may pin down the sense it means by the word right before or after it or by
+the shape of its tokens ("may" but not the month in "May 2021"; "potential" but not
+"membrane potential"): the conditions are data, documented in ``rules/tiers.yaml``.
 """
 
 from __future__ import annotations
@@ -32,6 +34,9 @@ class CueEntry:
     negated_tier: str | None
     not_followed_by: frozenset[str]
     not_preceded_by: frozenset[str]
+    followed_by: frozenset[str]  # empty: no condition
+    preceded_by: frozenset[str]
+    not_if: frozenset[str]  # token shapes (SHAPES) that make the match another sense
 
 
 @dataclass(slots=True)
@@ -69,11 +74,56 @@ def cue_entries(extra: tuple[str, ...] = ()) -> tuple[CueEntry, ...]:
                 tier=tier,
                 weight=float(raw.get("weight", 1.0)),
                 negated_tier=raw.get("negated_tier"),
-                not_followed_by=frozenset(w.lower() for w in raw.get("not_followed_by", [])),
-                not_preceded_by=frozenset(w.lower() for w in raw.get("not_preceded_by", [])),
+                not_followed_by=_words(raw, "not_followed_by", i),
+                not_preceded_by=_words(raw, "not_preceded_by", i),
+                followed_by=_words(raw, "followed_by", i),
+                preceded_by=_words(raw, "preceded_by", i),
+                not_if=_shapes(raw, i),
             )
         )
     return tuple(entries)
+
+
+def _words(raw: dict[str, Any], key: str, i: int) -> frozenset[str]:
+    words = raw.get(key, [])
+    if not all(isinstance(w, str) for w in words):  # YAML reads a bare on/no as a boolean
+        raise LexiconError(f"tiers.yaml: cue #{i + 1}: {key} lists words; quote 'on', 'no'")
+    return frozenset(w.lower() for w in words)
+
+
+def _capitalised(doc: Any, s: int, e: int) -> bool:
+    """Written with a capital letter, and not the sentence's first word ("in May 2021")."""
+    return doc[s].text[:1].isupper() and any(not t.is_punct for t in doc[:s])
+
+
+def _before_number(doc: Any, s: int, e: int) -> bool:
+    """The next token is a number ("May 12", "May 2021")."""
+    return e < len(doc) and doc[e].like_num
+
+
+# token shapes a cue entry's ``not_if`` may name: each says the match is another sense
+SHAPES = {"capitalised": _capitalised, "before_number": _before_number}
+
+
+def _shapes(raw: dict[str, Any], i: int) -> frozenset[str]:
+    names = frozenset(raw.get("not_if", []))
+    unknown = names - SHAPES.keys()
+    if unknown:
+        raise LexiconError(f"tiers.yaml: cue #{i + 1} has unknown not_if {sorted(unknown)}")
+    return names
+
+
+def _sense_ok(entry: CueEntry, doc: Any, s: int, e: int) -> bool:
+    """Whether the words doc[s:e] are used in the sense the entry means (its conditions)."""
+    before = doc[s - 1].lower_ if s > 0 else ""
+    after = doc[e].lower_ if e < len(doc) else ""
+    if before in entry.not_preceded_by or after in entry.not_followed_by:
+        return False
+    if entry.preceded_by and before not in entry.preceded_by:
+        return False
+    if entry.followed_by and after not in entry.followed_by:
+        return False
+    return not any(SHAPES[name](doc, s, e) for name in entry.not_if)
 
 
 @lru_cache(maxsize=1)
@@ -156,12 +206,10 @@ def find_cues(doc: Any, matcher: Any, entries: tuple[CueEntry, ...]) -> list[Cue
         return []
     quotes = _quoted_regions(doc.text)
     cues = []
-    for match_id, s, e in _longest_first(matches):
-        entry = entries[int(doc.vocab.strings[match_id])]
-        before = doc[s - 1].lower_ if s > 0 else ""
-        after = doc[e].lower_ if e < len(doc) else ""
-        if before in entry.not_preceded_by or after in entry.not_followed_by:
-            continue
+    entry_of = {m: entries[int(doc.vocab.strings[m])] for m, _, _ in matches}
+    senses = [(m, s, e) for m, s, e in matches if _sense_ok(entry_of[m], doc, s, e)]
+    for match_id, s, e in _longest_first(senses):
+        entry = entry_of[match_id]
         span = doc[s:e]
         if any(a <= span.start_char < b for a, b in quotes):
             continue
@@ -192,7 +240,10 @@ def _longest_first(matches: list[tuple[int, int, int]]) -> list[tuple[int, int, 
     return sorted(chosen, key=lambda m: m[1])
 
 
-_QUOTED = re.compile(r"\"[^\"\n]{1,200}\"|“[^”\n]{1,200}”")
+# a quotation may wrap onto the next line of its paragraph, but never crosses a blank line
+_QUOTED = re.compile(
+    r"\"(?:[^\"\n]|\n(?![ \t]*\n)){1,200}\"|“(?:[^”\n]|\n(?![ \t]*\n)){1,200}”"
+)
 
 
 def _quoted_regions(text: str) -> list[tuple[int, int]]:
