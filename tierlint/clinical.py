@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .negation import is_negated
+from .nlp import doc_text
 from .resources import LexiconError, load_lexicon
 
 if TYPE_CHECKING:
@@ -53,6 +54,7 @@ class _Lexicon:
     vocab: Vocab
     phrases: PhraseMatcher
     numbers: Matcher | None
+    numbers_near: re.Pattern[str] | None  # a cheap text test: could a number cue match?
     entries: dict[str, tuple[_Entry, ...]]  # cue phrase as written → its entries
     bridge: frozenset[str]
     bridge_max: int
@@ -75,11 +77,10 @@ class _Terms:
 _LEXICONS: dict[int, _Lexicon] = {}
 
 
-# a claim the number patterns could match holds a digit or a number word (LIKE_NUM)
-_NUMBERISH = re.compile(
-    r"\d|\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\w+teen"
-    r"|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million)\b",
-    re.I,
+# what spaCy's LIKE_NUM accepts, as text: digits, or a number word
+_NUMBER_TEXT = (
+    r"(?:\S*\d\S*|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\w+teen"
+    r"|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|billion)"
 )
 
 
@@ -88,7 +89,7 @@ def find_clinical(doc: Doc) -> list[ClinicalHit]:
     lex = _lexicon(doc.vocab)
     strings = doc.vocab.strings
     matches = lex.phrases(doc)
-    if lex.numbers is not None and _NUMBERISH.search(doc.text):
+    if lex.numbers is not None and lex.numbers_near.search(doc_text(doc)):
         matches += lex.numbers(doc)
     cues, terms = [], _Terms()
     for match_id, s, e in matches:
@@ -101,7 +102,7 @@ def find_clinical(doc: Doc) -> list[ClinicalHit]:
             cues.append((s, e, name))
     if not cues:
         return []
-    quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(doc.text)]
+    quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(doc_text(doc))]
     hits = []
     for s, e, cue in cues:
         if any(a <= doc[s].idx < b for a, b in quoted):
@@ -196,6 +197,7 @@ def _build(vocab: Vocab) -> _Lexicon:
     for name, term_set in term_sets.items():
         phrases.add(f"term:{name}", [make_doc(p) for p in _strings(term_set, "phrases", name)])
     entries: dict[str, list[_Entry]] = {}
+    number_cues: list[str] = []
     for i, raw in enumerate(data.get("entries") or [], 1):
         entry = _entry(raw, i, term_sets)
         for cue in _strings(raw, "phrase", f"entry #{i}"):
@@ -203,6 +205,7 @@ def _build(vocab: Vocab) -> _Lexicon:
                 tokens = make_doc(cue)
                 if any(t.text == _NUMBER for t in tokens):
                     numbers.add(f"cue:{cue}", [[_token_pattern(t.text) for t in tokens]])
+                    number_cues.append(_text_pattern(tokens))
                 else:
                     phrases.add(f"cue:{cue}", [tokens])
             entries.setdefault(cue, []).append(entry)
@@ -211,6 +214,7 @@ def _build(vocab: Vocab) -> _Lexicon:
         vocab=vocab,
         phrases=phrases,
         numbers=numbers if len(numbers) else None,
+        numbers_near=re.compile("|".join(number_cues), re.I) if number_cues else None,
         entries={cue: tuple(es) for cue, es in entries.items()},
         bridge=frozenset(w.lower() for w in _strings(bridge, "words", "bridge")),
         bridge_max=int(bridge.get("max", 0)),
@@ -241,6 +245,13 @@ def _strings(raw: Any, key: str, where: str) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
         raise LexiconError(f"clinical.yaml: {where} needs '{key}', a list of strings")
     return value
+
+
+def _text_pattern(tokens: Any) -> str:
+    """A regex that every text the token pattern of ``tokens`` matches also matches (a
+    cheap test before the token Matcher runs)."""
+    parts = [_NUMBER_TEXT if t.text == _NUMBER else re.escape(t.text) for t in tokens]
+    return r"(?<!\w)" + r"\s*".join(parts) + r"(?!\w)"
 
 
 def _token_pattern(text: str) -> dict[str, Any]:

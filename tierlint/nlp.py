@@ -27,5 +27,23 @@ def pipeline() -> Any:
 
 
 def make_docs(texts: list[str]) -> list[Any]:
-    """Run the pipeline over many texts at once (``nlp.pipe`` batches them)."""
-    return list(pipeline().pipe(texts, batch_size=256))
+    """Run the pipeline over many texts. Each Doc keeps its text in ``user_data`` (see
+    :func:`doc_text`): spaCy rebuilds ``doc.text`` from its tokens at every call."""
+    nlp = pipeline()
+    docs = []
+    for text in texts:
+        doc = nlp.make_doc(text)
+        doc.user_data[TEXT] = text
+        docs.append(doc)
+    return list(nlp.pipe(docs, batch_size=256))
+
+
+TEXT = "tierlint.text"
+
+
+def doc_text(doc: Any) -> str:
+    """The text of a Doc, without rebuilding it from the tokens when it is known."""
+    text = doc.user_data.get(TEXT)
+    if text is None:
+        text = doc.user_data[TEXT] = doc.text
+    return text

@@ -18,6 +18,7 @@ from functools import lru_cache
 from typing import Any
 
 from .claims import Claim, Evidence
+from .nlp import doc_text
 from .page import Page, tier_id
 from .resources import LexiconError, load_lexicon
 
@@ -204,7 +205,7 @@ def find_cues(doc: Any, matcher: Any, entries: tuple[CueEntry, ...]) -> list[Cue
     matches = matcher(doc)
     if not matches:
         return []
-    quotes = _quoted_regions(doc.text)
+    quotes = _quoted_regions(doc_text(doc))
     cues = []
     entry_of = {m: entries[int(doc.vocab.strings[m])] for m, _, _ in matches}
     senses = [(m, s, e) for m, s, e in matches if _sense_ok(entry_of[m], doc, s, e)]
