@@ -87,20 +87,60 @@ def _check_codes(values: tuple[str, ...] | None, option: str) -> None:
             raise UserError(f"{option}: {value!r} matches no rule code or name (see `tierlint rules`)")
 
 
+FORMATS_HELP = (
+    "Output format: text (path:line:col: CODE message), full (each finding with its severity,"
+    " its source lines and ^^^ under it), json, sarif (SARIF 2.1.0 for code scanning),"
+    " github (GitHub Actions annotations), junit (JUnit XML), or one a plugin adds."
+)
+
+
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--format", "fmt", default="text", show_default=True, help="Output format.")
+@click.option("--format", "fmt", default="text", show_default=True, metavar="NAME", help=FORMATS_HELP)
 @click.option("--select", help="Comma-separated rule codes, prefixes or names to run.")
 @click.option("--ignore", help="Comma-separated rule codes, prefixes or names to skip.")
 @click.option("--fail-on", type=LEVELS, help="Lowest severity that fails (default: warning).")
 @click.option("--config", type=click.Path(dir_okay=False), help="Use this config file.")
 @click.option(
     "--stdin-filename",
+    metavar="PATH",
     help="Read the page from stdin (PATH '-') and report it under this path.",
 )
+@click.option(
+    "--statistics",
+    is_flag=True,
+    help="After the findings, count them per rule, most frequent first"
+    " (on stderr for json, sarif and junit, so their output stays parseable).",
+)
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even with findings (still 2 on errors).")
+@click.option(
+    "--baseline",
+    metavar="FILE",
+    help="Report only findings not recorded in FILE (made by --write-baseline). Findings are"
+    " matched by rule, file and claim text, not line numbers, so moved lines stay matched.",
+)
+@click.option(
+    "--write-baseline",
+    metavar="FILE",
+    help="Record today's findings in FILE (JSON, to commit) and exit 0; adopt tierlint on an"
+    " existing repository with it, then run with --baseline FILE.",
+)
+@click.option(
+    "--diff-base",
+    metavar="REV",
+    help="Report only findings on lines changed since git revision REV (the working tree"
+    " against REV; files git does not track count as all new), e.g. origin/main.",
+)
 @_guard
-def check(paths, fmt, select, ignore, fail_on, config, stdin_filename) -> None:
-    """Lint concept pages (files or directories; default: the current directory)."""
+def check(
+    paths, fmt, select, ignore, fail_on, config, stdin_filename,
+    statistics, exit_zero, baseline, write_baseline, diff_base,
+) -> None:
+    """Lint concept pages (files or directories; default: the current directory).
+
+    Exit status: 0 nothing at or above the fail-on level (or --exit-zero), 1 findings at or
+    above it, 2 a usage, config or input error, or a rule that failed (TL000).
+    """
     from .engine import Linter
     from .plugins import formats
 
@@ -109,9 +149,27 @@ def check(paths, fmt, select, ignore, fail_on, config, stdin_filename) -> None:
         raise UserError(f"--format: unknown format {fmt!r} (choose from {', '.join(sorted(writers))})")
     _check_codes(_codes(select), "--select")
     _check_codes(_codes(ignore), "--ignore")
+    if write_baseline and (baseline or diff_base):
+        raise UserError("--write-baseline records every finding: use it without --baseline and --diff-base")
+    keep = _filters(baseline, diff_base)  # before linting: a bad baseline or REV fails fast
     resolver = _resolver(config, select, ignore)
-    linter = Linter(resolver, fail_on=fail_on)
-    paths = list(paths) or ["."]
+    report = _lint(Linter(resolver, fail_on=fail_on), resolver, list(paths), stdin_filename, fail_on)
+    if write_baseline:
+        _write_baseline(report, Path(write_baseline), writers[fmt])
+        return
+    for pick in keep:
+        report = report.filtered(pick)
+    writers[fmt](report, sys.stdout)
+    if statistics:
+        _statistics(report, to_stderr=getattr(writers[fmt], "document", False))
+    if report.internal_errors:
+        click.echo("tierlint: a rule failed (TL000 above); the other rules still ran", err=True)
+        sys.exit(2)
+    sys.exit(1 if report.failed() and not exit_zero else 0)
+
+
+def _lint(linter, resolver, paths: list[str], stdin_filename: str | None, fail_on):
+    paths = paths or ["."]
     if paths == ["-"] or stdin_filename:
         if paths not in (["-"], ["."]) or not stdin_filename:
             raise UserError("read stdin with `--stdin-filename PATH -`")
@@ -121,11 +179,47 @@ def check(paths, fmt, select, ignore, fail_on, config, stdin_filename) -> None:
     for result in report.files:
         if result.skipped:
             click.echo(f"tierlint: {result.path}: skipped: {result.skipped}", err=True)
-    writers[fmt](report, sys.stdout)
+    return report
+
+
+def _statistics(report, to_stderr: bool) -> None:
+    """Counts per rule after the findings; on stderr after a JSON or XML document."""
+    from .formats.statistics import write_statistics
+
+    if report.diagnostics:
+        out = sys.stderr if to_stderr else sys.stdout
+        if not to_stderr:
+            out.write("\n")
+        write_statistics(report, out)
+
+
+def _filters(baseline: str | None, diff_base: str | None) -> list[Callable[..., Any]]:
+    """What keeps only the new findings: not in the baseline, on lines changed since REV."""
+    picks: list[Callable[..., Any]] = []
+    if baseline:
+        from .baseline import load
+
+        picks.append(load(Path(baseline)).new_findings)
+    if diff_base:
+        from .gitdiff import changes_since
+
+        picks.append(changes_since(diff_base).changed_findings)
+    return picks
+
+
+def _write_baseline(report, path: Path, writer) -> None:
+    from . import baseline
+
     if report.internal_errors:
-        click.echo("tierlint: a rule failed (TL000 above); the other rules still ran", err=True)
-        sys.exit(2)
-    sys.exit(1 if report.failed() else 0)
+        writer(report.filtered(lambda result: []), sys.stdout)  # only the TL000 findings
+        raise UserError(f"a rule failed (TL000 above); baseline {path} not written")
+    count = baseline.write(report, path)
+    files = len({d.path for d in report.diagnostics})
+    click.echo(
+        f"tierlint: recorded {count} finding{'' if count == 1 else 's'}"
+        f" in {files} file{'' if files == 1 else 's'} to {path}",
+        err=True,
+    )
 
 
 def _lint_stdin(linter, resolver, display: str, fail_on):
@@ -272,6 +366,20 @@ def eval_(path, split, fmt, config) -> None:
         sys.stdout.write("\n")
     else:
         sys.stdout.write(format_text(data))
+
+
+@main.command()
+@click.option("--stdio", is_flag=True, help="Talk LSP over stdin/stdout (the default; accepted for editors that pass it).")
+@_guard
+def lsp(stdio) -> None:
+    """Run the language server for editors (LSP over stdio; needs `tierlint[lsp]`)."""
+    try:
+        from .lsp import serve
+    except ImportError as exc:
+        if (exc.name or "").partition(".")[0] not in ("pygls", "lsprotocol"):
+            raise
+        raise UserError("the language server needs pygls: pip install 'tierlint[lsp]'") from None
+    serve()
 
 
 if __name__ == "__main__":  # pragma: no cover
