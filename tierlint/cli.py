@@ -308,7 +308,8 @@ def rules(fmt) -> None:
         if fmt == "markdown":
             click.echo(f"| {rule.code} | {rule.name} | {rule.severity} | {rule.summary}{default} |")
         else:
-            click.echo(f"{rule.code}  {rule.name:<28} {rule.severity:<8} {rule.summary}{default}")
+            origin = "" if rule.plugin == "tierlint" else f" [plugin: {rule.plugin}]"
+            click.echo(f"{rule.code}  {rule.name:<28} {rule.severity:<8} {rule.summary}{default}{origin}")
 
 
 @main.command()

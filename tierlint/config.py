@@ -26,7 +26,7 @@ class ConfigError(Exception):
 class Config:
     root: Path  # the repository root: paths in the config are relative to it
     source: Path | None = None  # the file it was read from
-    select: tuple[str, ...] = ("TL0", "TL1", "TL2", "TL3", "TL4", "TL5")
+    select: tuple[str, ...] | None = None  # None: every rule that is on by default
     ignore: tuple[str, ...] = ()
     severity: dict[str, str] = field(default_factory=dict)
     fail_on: str = "warning"

@@ -110,9 +110,10 @@ INTERNAL_ERROR = Rule(
 )
 
 
-def rule_selected(rule: Rule, select: Iterable[str], ignore: Iterable[str]) -> bool:
-    """Select and ignore take code prefixes or rule names; a rule that is off by default
-    runs only when selected by its exact code or name; ignore wins."""
+def rule_selected(rule: Rule, select: Iterable[str] | None, ignore: Iterable[str]) -> bool:
+    """Select and ignore take code prefixes or rule names; no select runs every rule that
+    is on by default (plugins' too); a rule that is off by default runs only when selected
+    by its exact code or name; ignore wins."""
 
     def named(p: str) -> bool:
         return p.upper() == rule.code or p.lower() == rule.name
@@ -120,7 +121,9 @@ def rule_selected(rule: Rule, select: Iterable[str], ignore: Iterable[str]) -> b
     def hit(p: str) -> bool:
         return rule.code.startswith(p.upper()) or p.lower() == rule.name
 
-    select, ignore = list(select), list(ignore)
+    ignore = list(ignore)
+    if select is None:
+        return rule.default_enabled and not any(hit(p) for p in ignore)
     if not any((named if not rule.default_enabled else hit)(p) for p in select):
         return False
     return not any(hit(p) for p in ignore)

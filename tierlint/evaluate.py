@@ -8,7 +8,7 @@ Every finding tierlint reports that no gold entry expects counts against its pre
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any

@@ -37,7 +37,8 @@ def load_lexicon(name: str) -> dict[str, Any]:
     except OSError as exc:
         raise LexiconError(f"{path}: cannot read lexicon ({exc.strerror})") from None
     try:
-        data = yaml.safe_load(text)
+        # the C loader when PyYAML has it: the same safe subset of YAML, ten times faster
+        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as exc:
         raise LexiconError(f"{path}: invalid YAML ({exc})") from None
     if not isinstance(data, dict):
