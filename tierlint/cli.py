@@ -6,6 +6,7 @@ usage, config or input error, reported as one line on stderr, never a traceback.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Any, Callable
@@ -45,6 +46,19 @@ def _guard(func: Callable[..., Any]) -> Callable[..., Any]:
             sys.exit(130)
         except BrokenPipeError:
             sys.exit(0)
+        except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
+            raise
+        except RecursionError:
+            raise UserError("input nested too deeply to read (recursion limit)") from None
+        except MemoryError:
+            raise UserError("out of memory") from None
+        except Exception as exc:  # a bug: still one line, never a traceback
+            if os.environ.get("TIERLINT_DEBUG"):
+                raise
+            raise UserError(
+                f"internal error: {type(exc).__name__}: {exc} (set TIERLINT_DEBUG=1 for the"
+                " traceback, and please report it)"
+            ) from None
 
     return wrapper
 
@@ -131,10 +145,16 @@ FORMATS_HELP = (
     help="Report only findings on lines changed since git revision REV (the working tree"
     " against REV; files git does not track count as all new), e.g. origin/main.",
 )
+@click.option("--no-cache", is_flag=True, help="Lint every file afresh: neither read nor write the cache.")
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False),
+    help="Keep the cache here (default: .tierlint_cache/ at each repository root).",
+)
 @_guard
 def check(
     paths, fmt, select, ignore, fail_on, config, stdin_filename,
-    statistics, exit_zero, baseline, write_baseline, diff_base,
+    statistics, exit_zero, baseline, write_baseline, diff_base, no_cache, cache_dir,
 ) -> None:
     """Lint concept pages (files or directories; default: the current directory).
 
@@ -153,7 +173,8 @@ def check(
         raise UserError("--write-baseline records every finding: use it without --baseline and --diff-base")
     keep = _filters(baseline, diff_base)  # before linting: a bad baseline or REV fails fast
     resolver = _resolver(config, select, ignore)
-    report = _lint(Linter(resolver, fail_on=fail_on), resolver, list(paths), stdin_filename, fail_on)
+    cache = None if no_cache else _cache(Path(cache_dir) if cache_dir else None)
+    report = _lint(Linter(resolver, fail_on=fail_on, cache=cache), resolver, list(paths), stdin_filename, fail_on)
     if write_baseline:
         _write_baseline(report, Path(write_baseline), writers[fmt])
         return
@@ -166,6 +187,16 @@ def check(
         click.echo("tierlint: a rule failed (TL000 above); the other rules still ran", err=True)
         sys.exit(2)
     sys.exit(1 if report.failed() and not exit_zero else 0)
+
+
+def _cache(directory: Path | None):
+    from .cache import Cache, rules_fingerprint
+    from .plugins import all_rules, manager
+    from .resources import rules_dir
+
+    versions = [f"{dist.project_name}=={dist.version}" for _, dist in manager().list_plugin_distinfo()]
+    salt = rules_fingerprint(all_rules(), versions, rules_dir())
+    return Cache(directory, lambda message: click.echo(f"tierlint: warning: {message}", err=True), salt)
 
 
 def _lint(linter, resolver, paths: list[str], stdin_filename: str | None, fail_on):

@@ -178,6 +178,7 @@ class ConfigResolver:
         self.overrides = overrides or {}
         self.extra_ignore = extra_ignore
         self._by_file: dict[Path, Config] = {}
+        self._by_dir: dict[Path, Config] = {}  # a directory's files share its config
         self._explicit: Config | None = None
         if explicit is not None:
             if not explicit.is_file():
@@ -187,11 +188,15 @@ class ConfigResolver:
     def for_path(self, path: Path) -> Config:
         if self._explicit is not None:
             return self._explicit
-        source, root = find_config_file(path)
-        key = source or root
-        config = self._by_file.get(key)
+        directory = path if path.is_dir() else path.parent
+        config = self._by_dir.get(directory)
         if config is None:
-            config = self._by_file[key] = self._adjust(load_config(source, root))
+            source, root = find_config_file(path)
+            key = source or root
+            config = self._by_file.get(key)
+            if config is None:
+                config = self._by_file[key] = self._adjust(load_config(source, root))
+            self._by_dir[directory] = config
         return config
 
     def _adjust(self, config: Config) -> Config:

@@ -5,6 +5,7 @@ The CLI only parses options and calls this module; formatters only print its res
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -12,7 +13,7 @@ from typing import Any, Callable, Iterable
 from .claims import Claim, extract_claims
 from .config import SEVERITY_RANK, Config, ConfigResolver, relative_to_root
 from .diagnostics import Diagnostic
-from .files import InputError, Unreadable, matches, read_text, walk
+from .files import InputError, Unreadable, decode, matches, read_bytes, walk
 from .page import Page, parse_page
 from .rule import Context, Finding, Rule
 
@@ -132,7 +133,7 @@ def rule_selected(rule: Rule, select: Iterable[str] | None, ignore: Iterable[str
 class Linter:
     """Lints files and texts with the rules every plugin provides."""
 
-    def __init__(self, resolver: ConfigResolver, fail_on: str | None = None) -> None:
+    def __init__(self, resolver: ConfigResolver, fail_on: str | None = None, cache=None) -> None:
         from .plugins import all_rules
         from .project import Project
 
@@ -141,6 +142,7 @@ class Linter:
         self._projects: dict[Path, Project] = {}
         self._project_type = Project
         self.fail_on = fail_on
+        self.cache = cache  # a tierlint.cache.Cache, or None
 
     # -- files
     def collect(self, paths: list[str]) -> list[tuple[str, Path, Config]]:
@@ -154,7 +156,9 @@ class Linter:
             if path.is_dir():
                 for file in walk(path):
                     config = self.resolver.for_path(file)
-                    rel = relative_to_root(file, config.root) or file.name
+                    rel = _relative(file, config.root)
+                    if rel is None:  # a link to a file outside the repository
+                        continue
                     if not matches(rel, config.include) or matches(rel, config.exclude):
                         continue
                     self._add(out, seen, _display(given, file, path), file, config)
@@ -168,7 +172,7 @@ class Linter:
 
     @staticmethod
     def _add(out, seen, display, path, config) -> None:
-        key = path.resolve()
+        key = path.resolve() if path.is_symlink() else path.absolute()
         if key not in seen:
             seen.add(key)
             out.append((display, path, config))
@@ -183,10 +187,23 @@ class Linter:
 
     def lint_file(self, display: str, path: Path, config: Config) -> FileResult:
         try:
-            text = read_text(path)
+            data = read_bytes(path)
+            key = None
+            if self.cache is not None:
+                key = self.cache.key(data, display, config, self.project(config).state)
+                cached = self.cache.get(key, config)
+                if cached is not None:
+                    from .cache import result_from_json
+
+                    return result_from_json(cached, path)
+            result = self.lint_text(decode(data), display, path, config)
         except Unreadable as exc:
-            return FileResult(display, skipped=exc.reason, file=path, root_path=_root_path(path, config))
-        return self.lint_text(text, display, path, config)
+            result = FileResult(display, skipped=exc.reason, file=path, root_path=_root_path(path, config))
+        if key is not None and not any(d.code == INTERNAL_ERROR.code for d in result.diagnostics):
+            from .cache import result_to_json
+
+            self.cache.put(key, config, result_to_json(result))
+        return result
 
     def lint_text(self, text: str, display: str, path: Path, config: Config) -> FileResult:
         from .suppress import read_directives
@@ -292,6 +309,15 @@ def claim_record(page: Page, claim: Claim) -> ClaimRecord:
         source=claim.source,
         evidence=evidence,
     )
+
+
+def _relative(file: Path, root: Path) -> str | None:
+    """A file found by walking, relative to its root: by its path alone, unless it is a
+    symbolic link, whose target must lie inside the root (None when it does not)."""
+    if file.is_symlink():
+        return relative_to_root(file, root)
+    rel = os.path.relpath(os.path.abspath(file), root)
+    return None if rel.startswith("..") else rel.replace(os.sep, "/")
 
 
 def _root_path(path: Path, config: Config) -> str:

@@ -70,15 +70,19 @@ def walk(directory: Path) -> Iterator[Path]:
             yield Path(dirpath, name)
 
 
-def read_text(path: Path) -> str:
-    """The file decoded: UTF-8 (BOM removed) or UTF-16/32 with a BOM. Raises Unreadable."""
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes. Raises Unreadable."""
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except IsADirectoryError:
         raise Unreadable("is a directory") from None
     except OSError as exc:
         raise Unreadable(f"cannot read ({exc.strerror or exc})") from None
-    return decode(data)
+
+
+def read_text(path: Path) -> str:
+    """The file decoded: UTF-8 (BOM removed) or UTF-16/32 with a BOM. Raises Unreadable."""
+    return decode(read_bytes(path))
 
 
 def decode(data: bytes) -> str:

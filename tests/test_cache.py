@@ -1,0 +1,111 @@
+"""The content cache: hits, what invalidates an entry, faults degrade to no cache."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from conftest import codes
+
+PAGE = "1. Exact — one recipe, proven in `gap.fk`.\n2. Serious hypothesis — the cortex may do it.\n"
+
+
+def entries(repo) -> list:
+    return sorted((repo.root / ".tierlint_cache").rglob("*.json"))
+
+
+def test_second_run_reads_the_cache_and_gives_the_same_answer(repo):
+    repo.write("a.md", PAGE)
+    first = repo.check_json("a.md")
+    assert len(entries(repo)) == 1
+    second = repo.check_json("a.md")
+    assert first == second and codes(first) == ["TL202", "TL301"]
+
+
+def test_a_fully_cached_run_never_imports_spacy(repo):
+    repo.write("a.md", PAGE)
+    repo.check_json("a.md")
+    code = (
+        "import sys; from tierlint.cli import main\n"
+        "try:\n    main(['check', 'a.md'])\nexcept SystemExit as e:\n"
+        "    print('spacy' in sys.modules, e.code, file=sys.stderr)"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], cwd=repo.root, capture_output=True, text=True)
+    assert proc.stderr.strip().endswith("False 1"), proc.stderr
+
+
+@pytest.mark.parametrize(
+    "change, expected",
+    [
+        (lambda r: r.write("a.md", PAGE + "3. Lens — read this way, it cures anxiety.\n"), ["TL203", "TL301", "TL401"]),
+        (lambda r: r.write(".tierlint.yaml", "ignore: [TL301]\n"), ["TL203"]),
+        (lambda r: r.write("lens-proofs.yaml", 'gap.fk: {band: "11"}\n'), ["TL301"]),
+        (lambda r: r.write("refs.bib", "@article{k, title={x}}\n"), ["TL203", "TL301"]),
+    ],
+)
+def test_anything_the_results_depend_on_invalidates(repo, change, expected):
+    repo.write("gap.fk", "proof\n")
+    repo.write("a.md", PAGE)
+    repo.check_json("a.md")
+    change(repo)
+    assert codes(repo.check_json("a.md")) == expected
+
+
+def test_a_changed_proof_file_makes_its_band_stale(repo):
+    import hashlib
+
+    repo.write("gap.fk", "proof\n")
+    digest = hashlib.sha256(b"proof\n").hexdigest()
+    repo.write("lens-proofs.yaml", f'gap.fk: {{band: "11", sha256: "{digest}"}}\n')
+    repo.write("a.md", PAGE)
+    assert codes(repo.check_json("a.md")) == ["TL301"]
+    repo.write("gap.fk", "proof, edited\n")
+    assert codes(repo.check_json("a.md")) == ["TL204", "TL301"]
+
+
+def test_a_new_page_resolves_a_dangling_concept(repo):
+    repo.write("a.md", "The loop closes (`lc-gap`).\n")
+    assert codes(repo.check_json("a.md")) == ["TL501"]
+    repo.write("lc-gap.md", "The gap.\n")
+    assert codes(repo.check_json("a.md")) == []
+
+
+def test_no_cache_and_cache_dir(repo, tmp_path_factory):
+    repo.write("a.md", PAGE)
+    repo.check_json("--no-cache", "a.md")
+    assert entries(repo) == []
+    elsewhere = tmp_path_factory.mktemp("cache")
+    repo.check_json("--cache-dir", str(elsewhere), "a.md")
+    assert entries(repo) == [] and len(list(elsewhere.rglob("*.json"))) == 1
+
+
+def test_a_corrupt_entry_warns_once_and_the_answer_stays_right(repo):
+    repo.write("a.md", PAGE)
+    expected = repo.check_json("a.md")
+    (entry,) = entries(repo)
+    entry.write_text("{not json", encoding="utf-8")
+    result = repo.run("check", "--format", "json", "a.md")
+    assert json.loads(result.stdout) == expected
+    assert result.stderr.count("warning: cache disabled") == 1
+
+
+def test_an_unwritable_cache_degrades_to_no_cache(repo):
+    repo.write("a.md", PAGE)
+    repo.write("blocker", "a file where the cache folder should be\n")
+    result = repo.run("check", "--format", "json", "--cache-dir", "blocker/cache", "a.md")
+    assert result.exit_code == 1 and codes(json.loads(result.stdout)) == ["TL202", "TL301"]
+    assert result.stderr.count("warning: cache disabled") == 1
+
+
+def test_concurrent_runs_agree(repo):
+    for i in range(30):
+        repo.write(f"p{i}.md", PAGE + f"Page {i} may differ.\n")
+    expected = repo.check_json("--no-cache", ".")
+    cmd = [sys.executable, "-m", "tierlint", "check", "--format", "json", "."]
+    procs = [subprocess.Popen(cmd, cwd=repo.root, stdout=subprocess.PIPE, text=True) for _ in range(3)]
+    outputs = [json.loads(p.communicate(timeout=120)[0]) for p in procs]
+    assert all(out == expected for out in outputs)
+    assert repo.check_json(".") == expected  # and what they cached is right
