@@ -1,3 +1,6 @@
-from .cli import main
+try:
+    from .cli import run
+except KeyboardInterrupt:  # Ctrl-C while starting up
+    raise SystemExit(130) from None
 
-main(prog_name="tierlint")
+run()

@@ -414,5 +414,14 @@ def lsp(stdio) -> None:
     serve()
 
 
+def run() -> None:
+    """The console script: ``main`` with Ctrl-C outside any command also ending in 130."""
+    try:
+        main(prog_name="tierlint")
+    except KeyboardInterrupt:
+        click.echo("tierlint: interrupted", err=True)
+        sys.exit(130)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    main()
+    run()

@@ -210,7 +210,7 @@ def relative_to_root(path: Path, root: Path) -> str | None:
     """``path`` relative to ``root`` with forward slashes, or None when outside it."""
     try:
         rel = os.path.relpath(path.resolve(), root)
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):  # RuntimeError: a symlink loop
         return None
     if rel == ".." or rel.startswith(".." + os.sep):
         return None

@@ -126,6 +126,16 @@ def _parser():
 
 
 _COMMENT = re.compile(r"<!--(.*?)-->", re.S)
+_MAX_ALIASES = 10  # front matter needs few, if any; a "billion laughs" needs dozens
+
+
+def _aliases(text: str) -> int:
+    """How many aliases (``*name``) a YAML text uses, counted without building it."""
+    if "*" not in text:
+        return 0
+    import yaml
+
+    return sum(isinstance(e, yaml.AliasEvent) for e in yaml.parse(text, Loader=yaml.SafeLoader))
 _TIER_DIRECTIVE = re.compile(r"^tier\s*:\s*(.*?)\s*$", re.S | re.I)
 
 
@@ -241,6 +251,12 @@ class _Builder:
 
         start_line = tok.map[0]
         try:
+            if _aliases(tok.content) > _MAX_ALIASES:
+                start, end = self.lines.line_span(start_line)
+                self.problems.append(
+                    Problem("front-matter", start, end, "front matter uses too many YAML aliases; not read")
+                )
+                return
             data = yaml.safe_load(tok.content) if tok.content.strip() else {}
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
