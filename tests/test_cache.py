@@ -109,3 +109,16 @@ def test_concurrent_runs_agree(repo):
     outputs = [json.loads(p.communicate(timeout=120)[0]) for p in procs]
     assert all(out == expected for out in outputs)
     assert repo.check_json(".") == expected  # and what they cached is right
+
+
+def test_output_does_not_depend_on_jobs_or_file_order(repo):
+    for i in range(60):
+        repo.write(f"d{59 - i}/p{i}.md", PAGE + f"Page {i} may differ; it cures anxiety.\n")
+    one = repo.check_json("--no-cache", "--jobs", "1", ".")
+    two = repo.check_json("--no-cache", "--jobs", "2", ".")
+    auto = repo.check_json("--no-cache", ".")
+    assert one == two == auto
+    shuffled = sorted((p.relative_to(repo.root).as_posix() for p in repo.root.rglob("p*.md")), reverse=True)
+    listed = repo.check_json("--no-cache", *shuffled)
+    key = lambda d: (d["path"], d["line"], d["column"], d["code"])  # noqa: E731
+    assert sorted(listed["diagnostics"], key=key) == sorted(one["diagnostics"], key=key)

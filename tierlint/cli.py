@@ -145,6 +145,12 @@ FORMATS_HELP = (
     help="Report only findings on lines changed since git revision REV (the working tree"
     " against REV; files git does not track count as all new), e.g. origin/main.",
 )
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    help="Processes to lint with (default: one for a few files, one per core for many).",
+)
 @click.option("--no-cache", is_flag=True, help="Lint every file afresh: neither read nor write the cache.")
 @click.option(
     "--cache-dir",
@@ -154,7 +160,7 @@ FORMATS_HELP = (
 @_guard
 def check(
     paths, fmt, select, ignore, fail_on, config, stdin_filename,
-    statistics, exit_zero, baseline, write_baseline, diff_base, no_cache, cache_dir,
+    statistics, exit_zero, baseline, write_baseline, diff_base, jobs, no_cache, cache_dir,
 ) -> None:
     """Lint concept pages (files or directories; default: the current directory).
 
@@ -174,7 +180,8 @@ def check(
     keep = _filters(baseline, diff_base)  # before linting: a bad baseline or REV fails fast
     resolver = _resolver(config, select, ignore)
     cache = None if no_cache else _cache(Path(cache_dir) if cache_dir else None)
-    report = _lint(Linter(resolver, fail_on=fail_on, cache=cache), resolver, list(paths), stdin_filename, fail_on)
+    linter = Linter(resolver, fail_on=fail_on, cache=cache)
+    report = _lint(linter, resolver, list(paths), stdin_filename, fail_on, jobs)
     if write_baseline:
         _write_baseline(report, Path(write_baseline), writers[fmt])
         return
@@ -199,14 +206,14 @@ def _cache(directory: Path | None):
     return Cache(directory, lambda message: click.echo(f"tierlint: warning: {message}", err=True), salt)
 
 
-def _lint(linter, resolver, paths: list[str], stdin_filename: str | None, fail_on):
+def _lint(linter, resolver, paths: list[str], stdin_filename: str | None, fail_on, jobs=None):
     paths = paths or ["."]
     if paths == ["-"] or stdin_filename:
         if paths not in (["-"], ["."]) or not stdin_filename:
             raise UserError("read stdin with `--stdin-filename PATH -`")
         report = _lint_stdin(linter, resolver, stdin_filename, fail_on)
     else:
-        report = linter.lint_paths(paths)
+        report = linter.lint_paths(paths, jobs)
     for result in report.files:
         if result.skipped:
             click.echo(f"tierlint: {result.path}: skipped: {result.skipped}", err=True)

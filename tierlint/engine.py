@@ -111,6 +111,18 @@ INTERNAL_ERROR = Rule(
 )
 
 
+# Below this many files to lint, one process is faster than several: a worker costs a
+# fork and its share of the pipeline's start-up (measured by benchmarks/speed.py).
+PARALLEL_MIN_FILES = 48
+
+
+def choose_jobs(files: int) -> int:
+    """How many processes lint ``files`` files when the user does not say."""
+    if files < PARALLEL_MIN_FILES:
+        return 1
+    return max(1, min(os.cpu_count() or 1, 8, files // (PARALLEL_MIN_FILES // 2)))
+
+
 def rule_selected(rule: Rule, select: Iterable[str] | None, ignore: Iterable[str]) -> bool:
     """Select and ignore take code prefixes or rule names; no select runs every rule that
     is on by default (plugins' too); a rule that is off by default runs only when selected
@@ -177,33 +189,73 @@ class Linter:
             seen.add(key)
             out.append((display, path, config))
 
-    def lint_paths(self, paths: list[str]) -> Report:
+    def lint_paths(self, paths: list[str], jobs: int | None = None) -> Report:
+        """Lint every file under ``paths``; ``jobs`` processes (None: chosen by the work)."""
         targets = self.collect(paths)
-        results = [self.lint_file(display, path, config) for display, path, config in targets]
+        results: list[FileResult | None] = [None] * len(targets)
+        todo = []
+        for i, (display, path, config) in enumerate(targets):
+            cached = self._cached(display, path, config)
+            if cached is not None:
+                results[i] = cached
+            else:
+                todo.append(i)
+        workers = choose_jobs(len(todo)) if jobs is None else max(1, jobs)
+        if workers > 1 and len(todo) > 1:
+            from .parallel import lint_in_processes
+
+            fresh = lint_in_processes(self, [targets[i] for i in todo], workers)
+        else:
+            fresh = [self.lint_file(*targets[i], use_cache=False) for i in todo]
+        for i, result in zip(todo, fresh):
+            results[i] = result
+            self._store(*targets[i], result)
         return Report(results, self._fail_on(targets[0][2] if targets else None))
 
     def _fail_on(self, config: Config | None) -> str:
         return self.fail_on or (config.fail_on if config else "warning")
 
-    def lint_file(self, display: str, path: Path, config: Config) -> FileResult:
+    def lint_file(self, display: str, path: Path, config: Config, use_cache: bool = True) -> FileResult:
+        if use_cache:
+            cached = self._cached(display, path, config)
+            if cached is not None:
+                return cached
         try:
-            data = read_bytes(path)
-            key = None
-            if self.cache is not None:
-                key = self.cache.key(data, display, config, self.project(config).state)
-                cached = self.cache.get(key, config)
-                if cached is not None:
-                    from .cache import result_from_json
-
-                    return result_from_json(cached, path)
-            result = self.lint_text(decode(data), display, path, config)
+            result = self.lint_text(decode(read_bytes(path)), display, path, config)
         except Unreadable as exc:
             result = FileResult(display, skipped=exc.reason, file=path, root_path=_root_path(path, config))
-        if key is not None and not any(d.code == INTERNAL_ERROR.code for d in result.diagnostics):
+        if use_cache:
+            self._store(display, path, config, result)
+        return result
+
+    def _cache_key(self, display: str, path: Path, config: Config) -> str | None:
+        if self.cache is None:
+            return None
+        try:
+            data = read_bytes(path)
+        except Unreadable:
+            return None
+        return self.cache.key(data, display, config, self.project(config).state)
+
+    def _cached(self, display: str, path: Path, config: Config) -> FileResult | None:
+        key = self._cache_key(display, path, config)
+        if key is None:
+            return None
+        found = self.cache.get(key, config)
+        if found is None:
+            return None
+        from .cache import result_from_json
+
+        return result_from_json(found, path)
+
+    def _store(self, display: str, path: Path, config: Config, result: FileResult) -> None:
+        if any(d.code == INTERNAL_ERROR.code for d in result.diagnostics):
+            return  # a rule failed: do not keep a result it may fail differently on
+        key = self._cache_key(display, path, config)
+        if key is not None:
             from .cache import result_to_json
 
             self.cache.put(key, config, result_to_json(result))
-        return result
 
     def lint_text(self, text: str, display: str, path: Path, config: Config) -> FileResult:
         from .suppress import read_directives
