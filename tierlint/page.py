@@ -118,9 +118,13 @@ def _parser():
         _md = (
             MarkdownIt("commonmark", {"maxNesting": 40})
             .enable("table")
-            .enable("strikethrough")
             .use(front_matter_plugin)
             .use(footnote_plugin)
+            # Only the block structure is read: inline markup is masked by this module
+            # from the raw inline content, so the inline pass runs just what footnotes
+            # need (a definition is kept only when a reference to it was parsed).
+            .disable(["emphasis", "link", "image", "autolink", "html_inline", "entity"])
+            .disable(["balance_pairs", "fragments_join", "text_join"])
         )
     return _md
 
