@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Iterator
 
@@ -11,6 +12,7 @@ from ..config import relative_to_root
 from ..hookspecs import hookimpl
 from ..rule import Context, Finding, Rule
 
+_CELL = re.compile(r"(?:^|(?<=\|))([^|\n]+)")
 _OUTSIDE = re.compile(r"^(?:https?://|www\.|doi:|ftp://)", re.I)
 
 
@@ -28,6 +30,8 @@ class PageCitations:
             found = find_citations(page.masked[block.start : block.end])
             for c in found:
                 self.offset[id(c)] = block.start
+            if block.kind == "table_row" and not any(c.complete for c in found):
+                found = found + self._cell_citations(page.masked, block.start, block.end)
             self.by_group.setdefault(block.group, []).extend(found)
             if any(_OUTSIDE.match(link.dest) for link in block.links):
                 self.outside_links.add(block.group)
@@ -42,6 +46,19 @@ class PageCitations:
                     cites = True
             self.footnotes[label] = cites
         self.keys, self.bib_problem = _bibliography_keys(ctx)
+
+    def _cell_citations(self, masked: str, start: int, end: int) -> list[Citation]:
+        """A table cell that holds only a reference ("Friston 2010", "Rao & Ballard
+        1999") cites, as it would inside parentheses: a source column of a table."""
+        found = []
+        for m in _CELL.finditer(masked, start, end):
+            cell = m.group(1)
+            for c in find_citations(f"({cell})"):
+                if c.complete:
+                    moved = replace(c, start=c.start - 1, end=c.end - 1)
+                    self.offset[id(moved)] = m.start(1)
+                    found.append(moved)
+        return found
 
     def resolved(self, c: Citation) -> bool:
         if c.kind == "footnote":

@@ -1,0 +1,83 @@
+"""TL301–TL303 as users meet them: what satisfies a hypothesis, what is incomplete or
+unresolved."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import codes
+
+HYP = "2. Serious hypothesis — the cortex may compute a local error"
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        " (Guerguiev et al., 2017).",
+        " (Guerguiev, Lillicrap & Richards, eLife 2017).",
+        ", as Lillicrap et al. (2020) argue.",
+        " (doi:10.7554/eLife.22901).",
+        " (arXiv:1610.00161).",
+        " ([the paper](https://elifesciences.org/articles/22901)).",
+        " <https://doi.org/10.7554/eLife.22901>.",
+        ".[^g]\n\n[^g]: Guerguiev J. et al. Towards deep learning with segregated dendrites. eLife 6 (2017).",
+    ],
+)
+def test_a_cited_hypothesis_passes(repo, tail):
+    repo.write("a.md", HYP + tail + "\n")
+    assert codes(repo.check_json("a.md")) == []
+
+
+def test_the_citation_may_sit_elsewhere_in_the_block(repo):
+    repo.write("a.md", HYP + ". Replay may also run in reverse (Foster & Wilson, 2006).\n")
+    assert codes(repo.check_json("a.md")) == []
+
+
+@pytest.mark.parametrize(
+    "tail, expected",
+    [
+        (".", ["TL301"]),
+        (" (Friston; Clark).", ["TL301", "TL302"]),
+        (".[^n]\n\n[^n]: I heard this at a conference.", ["TL301"]),
+        (".[^missing]", ["TL301", "TL303"]),
+        (" [@nobody2020].", ["TL303"]),
+        (" ([our notes](notes.md)).", ["TL301"]),  # a link inside the repository is no source
+    ],
+)
+def test_what_does_not_satisfy(repo, tail, expected):
+    repo.write("a.md", HYP + tail + "\n")
+    assert codes(repo.check_json("a.md")) == expected
+
+
+def test_one_incomplete_citation_per_author_list(repo):
+    repo.write("a.md", "Prediction error drives learning (Friston; Whittington & Bogacz showing it).\n")
+    payload = repo.check_json("a.md")
+    assert codes(payload) == ["TL302"]
+    assert "Friston; Whittington & Bogacz" in payload["diagnostics"][0]["message"]
+
+
+def test_pandoc_keys_resolve_against_the_bibliography(repo):
+    repo.write("refs.bib", "@article{foster2006,\n  title = {Reverse replay},\n  year = {2006}\n}\n")
+    page = "---\nbibliography: refs.bib\n---\n" + HYP + " [@foster2006; @ghost2001].\n"
+    repo.write("a.md", page)
+    payload = repo.check_json("a.md")
+    assert codes(payload) == ["TL303"] and "@ghost2001" in payload["diagnostics"][0]["message"]
+
+
+def test_a_bibliography_outside_the_repository_is_never_read(repo):
+    page = "---\nbibliography: ../../etc/refs.bib\n---\n" + HYP + " [@foster2006].\n"
+    repo.write("a.md", page)
+    payload = repo.check_json("a.md")
+    assert codes(payload) == ["TL303"] and "outside the repository" in payload["diagnostics"][0]["message"]
+
+
+def test_a_source_column_cites_its_row(repo):
+    repo.write(
+        "a.md",
+        "## Serious hypothesis\n\n| claim | source |\n|---|---|\n"
+        "| Dendrites may compute a local error. | Guerguiev et al. 2017 |\n"
+        "| Replay may run in reverse. | Foster & Wilson 2006 |\n"
+        "| Sleep may prune synapses. | the lab wiki |\n",
+    )
+    payload = repo.check_json("a.md")
+    assert [(d["code"], d["line"]) for d in payload["diagnostics"]] == [("TL301", 7)]
