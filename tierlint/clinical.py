@@ -54,7 +54,6 @@ class _Lexicon:
     vocab: Vocab
     phrases: PhraseMatcher
     numbers: Matcher | None
-    numbers_near: re.Pattern[str] | None  # a cheap text test: could a number cue match?
     entries: dict[str, tuple[_Entry, ...]]  # cue phrase as written → its entries
     bridge: frozenset[str]
     bridge_max: int
@@ -77,11 +76,12 @@ class _Terms:
 _LEXICONS: dict[int, _Lexicon] = {}
 
 
-# what spaCy's LIKE_NUM accepts, as text: digits, or a number word
-_NUMBER_TEXT = (
-    r"(?:\S*\d\S*|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\w+teen"
-    r"|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|billion)"
-)
+_DIGIT = re.compile(r"\d")
+_NUMBER_WORDS = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen"
+    " fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy"
+    " eighty ninety hundred thousand million billion"
+).split()
 
 
 def find_clinical(doc: Doc) -> list[ClinicalHit]:
@@ -89,17 +89,24 @@ def find_clinical(doc: Doc) -> list[ClinicalHit]:
     lex = _lexicon(doc.vocab)
     strings = doc.vocab.strings
     matches = lex.phrases(doc)
-    if lex.numbers is not None and lex.numbers_near.search(doc_text(doc)):
-        matches += lex.numbers(doc)
     cues, terms = [], _Terms()
+    numbers_possible = number_word = False
     for match_id, s, e in matches:
-        if _glued(doc, s, e):
-            continue
         kind, _, name = strings[match_id].partition(":")
-        if kind == "term":
+        if kind == "near":
+            numbers_possible = True
+        elif kind == "number":
+            number_word = True
+        elif _glued(doc, s, e):
+            continue
+        elif kind == "term":
             terms.add(s, e, name)
         else:
             cues.append((s, e, name))
+    if numbers_possible and (number_word or _DIGIT.search(doc_text(doc))) and lex.numbers is not None:
+        for match_id, s, e in lex.numbers(doc):
+            if not _glued(doc, s, e):
+                cues.append((s, e, strings[match_id].partition(":")[2]))
     if not cues:
         return []
     quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(doc_text(doc))]
@@ -197,7 +204,7 @@ def _build(vocab: Vocab) -> _Lexicon:
     for name, term_set in term_sets.items():
         phrases.add(f"term:{name}", [make_doc(p) for p in _strings(term_set, "phrases", name)])
     entries: dict[str, list[_Entry]] = {}
-    number_cues: list[str] = []
+    near: set[str] = set()
     for i, raw in enumerate(data.get("entries") or [], 1):
         entry = _entry(raw, i, term_sets)
         for cue in _strings(raw, "phrase", f"entry #{i}"):
@@ -205,16 +212,20 @@ def _build(vocab: Vocab) -> _Lexicon:
                 tokens = make_doc(cue)
                 if any(t.text == _NUMBER for t in tokens):
                     numbers.add(f"cue:{cue}", [[_token_pattern(t.text) for t in tokens]])
-                    number_cues.append(_text_pattern(tokens))
+                    for i, t in enumerate(tokens):  # the words a number stands beside
+                        if t.text == _NUMBER:
+                            near.update(tokens[j].text for j in (i - 1, i + 1) if 0 <= j < len(tokens))
                 else:
                     phrases.add(f"cue:{cue}", [tokens])
             entries.setdefault(cue, []).append(entry)
+    if near:  # the token Matcher runs only on claims with a number beside one of these
+        phrases.add("near:number", [make_doc(w) for w in sorted(near)])
+        phrases.add("number:word", [make_doc(w) for w in _NUMBER_WORDS])
     bridge = data.get("bridge") or {}
     return _Lexicon(
         vocab=vocab,
         phrases=phrases,
         numbers=numbers if len(numbers) else None,
-        numbers_near=re.compile("|".join(number_cues), re.I) if number_cues else None,
         entries={cue: tuple(es) for cue, es in entries.items()},
         bridge=frozenset(w.lower() for w in _strings(bridge, "words", "bridge")),
         bridge_max=int(bridge.get("max", 0)),
@@ -245,13 +256,6 @@ def _strings(raw: Any, key: str, where: str) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
         raise LexiconError(f"clinical.yaml: {where} needs '{key}', a list of strings")
     return value
-
-
-def _text_pattern(tokens: Any) -> str:
-    """A regex that every text the token pattern of ``tokens`` matches also matches (a
-    cheap test before the token Matcher runs)."""
-    parts = [_NUMBER_TEXT if t.text == _NUMBER else re.escape(t.text) for t in tokens]
-    return r"(?<!\w)" + r"\s*".join(parts) + r"(?!\w)"
 
 
 def _token_pattern(text: str) -> dict[str, Any]:
