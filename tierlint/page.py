@@ -459,9 +459,10 @@ def _mask(seg: str, s: int, e: int, ch: str = " ") -> str:
 def _mask_inline(builder: _Builder, block: Block, seg: str) -> str:
     base = block.start
     text = builder.text
+    # each step runs only when its opening character is in the block at all
     # 1. code spans: a run of n backticks closes at the next run of exactly n
     pos = 0
-    while True:
+    while "`" in seg:
         m = _BACKTICKS.search(seg, pos)
         if not m:
             break
@@ -484,6 +485,22 @@ def _mask_inline(builder: _Builder, block: Block, seg: str) -> str:
         block.codes.append(InlineCode(base + m.start(), base + close.end(), content))
         seg = _mask(seg, m.start(), close.end(), CODE_MASK)
         pos = close.end()
+    if "<" in seg:
+        seg = _mask_html(builder, block, seg)
+    if "[" in seg:
+        seg = _mask_links(builder, block, seg)
+    # 5. bare URLs
+    if "://" in seg or "www." in seg or "WWW." in seg:
+        seg = _mask_urls(block, seg)
+    # 6. emphasis delimiters
+    if "*" in seg or "_" in seg or "~" in seg:
+        seg = _EMPHASIS.sub(lambda m: _blank(m.group()), seg)
+    block.links.sort(key=lambda link: link.start)
+    return seg
+
+
+def _mask_html(builder: _Builder, block: Block, seg: str) -> str:
+    base = block.start
     # 2. inline HTML comments: read (markers, suppressions), never linted
     for m in _COMMENT.finditer(seg):
         comment = Comment(base + m.start(), base + m.end(), m.group(1).strip())
@@ -495,6 +512,13 @@ def _mask_inline(builder: _Builder, block: Block, seg: str) -> str:
     for m in _AUTOLINK.finditer(seg):
         block.links.append(Link(base + m.start(), base + m.end(), m.group()[1:-1]))
     seg = _AUTOLINK.sub(lambda m: _NOT_LINE_END.sub(CODE_MASK, m.group()), seg)
+    # and inline HTML tags
+    return _HTML_TAG.sub(lambda m: _blank(m.group()), seg)
+
+
+def _mask_links(builder: _Builder, block: Block, seg: str) -> str:
+    base = block.start
+    text = builder.text
     seg = _IMAGE.sub(lambda m: _blank(m.group()), seg)
     # 4. links: keep the text, mask the brackets and the destination
     for m in list(_INLINE_LINK.finditer(seg)):
@@ -516,7 +540,11 @@ def _mask_inline(builder: _Builder, block: Block, seg: str) -> str:
             block.links.append(Link(base + m.start(1), base + m.end(1), ref.get("href", "")))
             seg = _mask(seg, m.start(), m.start(1))
             seg = _mask(seg, m.end(1), m.end())
-    # 5. bare URLs
+    return seg
+
+
+def _mask_urls(block: Block, seg: str) -> str:
+    base = block.start
     for m in list(_BARE_URL.finditer(seg)):
         url = m.group()
         while url and url[-1] in _URL_TRAILING:
@@ -528,10 +556,6 @@ def _mask_inline(builder: _Builder, block: Block, seg: str) -> str:
         start = m.start()
         block.links.append(Link(base + start, base + start + len(url), url))
         seg = _mask(seg, start, start + len(url), CODE_MASK)
-    # 6. inline HTML tags and emphasis delimiters
-    seg = _HTML_TAG.sub(lambda m: _blank(m.group()), seg)
-    seg = _EMPHASIS.sub(lambda m: _blank(m.group()), seg)
-    block.links.sort(key=lambda link: link.start)
     return seg
 
 
