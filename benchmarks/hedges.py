@@ -50,10 +50,10 @@ from types import SimpleNamespace
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from tierlint.claims import Claim, extract_claims  # noqa: E402
-from tierlint.nlp import make_docs  # noqa: E402
+from tierlint.claims import Claim  # noqa: E402
+from tierlint.engine import tier_pages  # noqa: E402
 from tierlint.page import parse_page  # noqa: E402
-from tierlint.tiers import assign_tiers, cue_entries, infer_tier  # noqa: E402
+from tierlint.tiers import cue_entries, infer_tier  # noqa: E402
 
 FILES = {
     "abstracts": "task2_train_bio_abstracts_rev2.xml",
@@ -93,16 +93,7 @@ def load(data: Path) -> list[Sentence]:
 
 def tier_sentences(sentences: list[Sentence]) -> list[list[Claim]]:
     """``engine.tier_page`` over one page per sentence, with one batched ``nlp.pipe``."""
-    pages = [parse_page(s.text + "\n") for s in sentences]
-    claims = [extract_claims(page) for page in pages]
-    flat = [c for cs in claims for c in cs]
-    for claim, doc in zip(flat, make_docs([c.masked for c in flat])):
-        claim.doc = doc
-    for page, cs in zip(pages, claims):
-        assign_tiers(page, cs)
-        for c in cs:
-            c.doc = None  # free the Doc, as the engine does once a page is checked
-    return claims
+    return tier_pages([parse_page(s.text + "\n") for s in sentences])
 
 
 # --- scoring ------------------------------------------------------------------------------

@@ -42,7 +42,9 @@ class Claim:
     source: str | None = None  # marker | label | section | page | inferred
     evidence: list[Evidence] = field(default_factory=list)
     cues: list[Any] = field(default_factory=list)  # wording cues found (tiers.Cue)
-    doc: Any = None  # the spaCy Doc of ``masked``, while the page is being checked
+    # what the pipeline's components found in the claim (its spaCy Doc's user_data: cues,
+    # clinical wording, …); the Doc itself is not kept, so a page of any size stays small
+    annotations: dict[str, Any] = field(default_factory=dict)
 
 
 CLAIM_BLOCKS = ("paragraph", "table_row")

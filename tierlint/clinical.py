@@ -76,6 +76,22 @@ class _Terms:
 _LEXICONS: dict[int, _Lexicon] = {}
 
 
+CLINICAL = "tierlint.clinical"  # where the component keeps a Doc's hits
+
+
+def register_component() -> None:
+    """Register the spaCy component ``tierlint_clinical``: it stores
+    :func:`find_clinical`'s hits in ``doc.user_data["tierlint.clinical"]``."""
+    from spacy.language import Language
+
+    if not Language.has_factory("tierlint_clinical"):
+
+        @Language.component("tierlint_clinical")
+        def tierlint_clinical(doc: Doc) -> Doc:
+            doc.user_data[CLINICAL] = find_clinical(doc)
+            return doc
+
+
 _DIGIT = re.compile(r"\d")
 _NUMBER_WORDS = (
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen"

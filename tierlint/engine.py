@@ -331,15 +331,24 @@ def spanned_lines(page: Page, diagnostics: list[Diagnostic]) -> dict[int, str]:
 
 
 def tier_page(page: Page) -> list[Claim]:
-    """Claims of a parsed page, each with its spaCy Doc, cues and tier."""
+    """Claims of a parsed page, each with its annotations (cues, clinical hits) and tier."""
+    return tier_pages([page])[0]
+
+
+def tier_pages(pages: list[Page]) -> list[list[Claim]]:
+    """:func:`tier_page` for many pages, their claims batched through one ``nlp.pipe``."""
     from .nlp import make_docs
     from .tiers import assign_tiers
 
-    claims = extract_claims(page)
-    if claims:
-        for claim, doc in zip(claims, make_docs([c.masked for c in claims])):
-            claim.doc = doc
-    assign_tiers(page, claims)
+    claims = [extract_claims(page) for page in pages]
+    flat = [c for cs in claims for c in cs]
+    if flat:
+        # Docs stream through the pipeline in batches; each claim keeps what the
+        # components found, never the Doc, so memory stays flat on huge pages.
+        for claim, doc in zip(flat, make_docs([c.masked for c in flat])):
+            claim.annotations = doc.user_data
+    for page, cs in zip(pages, claims):
+        assign_tiers(page, cs)
     return claims
 
 

@@ -260,7 +260,7 @@ def assign_tiers(page: Page, claims: list[Claim]) -> None:
     sections = _section_tiers(page)
     page_tier = _page_tier(page)
     for claim in claims:
-        claim.cues = claim.doc.user_data.get("tierlint.cues", []) if claim.doc is not None else []
+        claim.cues = claim.annotations.get("tierlint.cues", [])
         if claim.question:
             continue  # a question is not a claim to be tiered
         block = claim.block

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..clinical import find_clinical
+from ..clinical import CLINICAL
 from ..hookspecs import hookimpl
 from ..rule import Context, Finding, Rule
 
@@ -19,7 +19,7 @@ def _hits(ctx: Context):
     hits = ctx.cache.get("clinical")
     if hits is None:
         hits = ctx.cache["clinical"] = [
-            (claim, hit) for claim in ctx.claims if claim.doc is not None for hit in find_clinical(claim.doc)
+            (claim, hit) for claim in ctx.claims for hit in claim.annotations.get(CLINICAL, ())
         ]
     return hits
 
