@@ -372,6 +372,7 @@ VENUE_CASES = {
     "Front. Comput. Neurosci.": "Front. Comput. Neurosci. 2020",
     "PLoS Comput. Biol.": "PLoS Comput Biol 2017",
     "PLoS Biol.": "PLoS Biol. 2016",
+    "PLoS ONE": "as reported in PLoS ONE 2015.",
     "Neural Comput.": "Neural Comput. 29, 1229–1262 (2017)",
     "Neural Computation": "Neural Computation 2017",
     "Neural Netw.": "Neural Netw. 2019",
@@ -662,3 +663,9 @@ def test_csl_keys_of_front_matter() -> None:
     assert csl_keys([{"id": "a"}]) == {"a"}
     with pytest.raises(BibliographyError):
         csl_keys({"references": "a"})
+
+
+def test_a_reference_entry_with_its_year_after_the_title_is_complete() -> None:
+    text = "Gelman et al., *Bayesian Data Analysis*, 3rd ed., CRC Press 2013, ch. 2."
+    assert [c for c in find_citations(text) if not c.complete] == []
+    assert [c.text for c in find_citations("As Gelman et al. argue, priors matter.")] == ["Gelman et al."]

@@ -306,7 +306,11 @@ def find_citations(text: str) -> list[Citation]:
             candidates.append(Citation("author-only", start, end, text[start:end], False))
     if candidates:
         stops = [m.start() for m in p.terminator.finditer(text)]
-        candidates = [c for c in candidates if not _answered(c, complete, starts, stops)]
+        candidates = [
+            c
+            for c in candidates
+            if not _answered(c, complete, starts, stops) and not _dated_entry(text, c, stops)
+        ]
     author_only = _disjoint(candidates)
     return sorted(complete + author_only, key=lambda c: c.start)
 
@@ -342,6 +346,18 @@ def _citation_list(
         strong = strong or bool(authors["amp"] or authors["et_al"])
         spans.append((authors.start(), authors.start() + len(authors.group().rstrip())))
     return spans if strong else []
+
+
+_YEAR = re.compile(r"(?<![\w/.-])(?:1[89]|20)\d\d[a-h]?(?![\w/-])")
+
+
+def _dated_entry(text: str, candidate: Citation, stops: list[int]) -> bool:
+    """Whether "Surname et al." opens a reference entry whose year comes after its title
+    ("Gelman et al., *Bayesian Data Analysis*, CRC Press 2013"): a year follows in the
+    same item, before the next ";", ")" or "]"."""
+    j = bisect.bisect_left(stops, candidate.end)
+    end = stops[j] if j < len(stops) else len(text)
+    return _YEAR.search(text, candidate.end, end) is not None
 
 
 def _answered(

@@ -24,15 +24,10 @@ def refs_by_group(ctx: Context) -> dict[int, list[ProofRef]]:
 
 
 def check_exact_without_proof(ctx: Context) -> Iterator[Finding]:
-    """A declared exact claim owes the proof in the claim or its block. An exact claim
-    inferred from wording alone (a summary restating the page's identity) is satisfied by a
-    proof named anywhere on the page."""
+    """An exact claim, declared or inferred, owes the proof in the claim or its block."""
     groups = refs_by_group(ctx)
-    on_page = any(groups.values())
     for claim in ctx.claims:
         if claim.tier != "exact" or groups.get(claim.block.group):
-            continue
-        if claim.source == "inferred" and on_page:
             continue
         yield Finding(
             "TL201",
