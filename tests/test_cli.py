@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from conftest import ROOT, codes
+from conftest import codes
 from tierlint import __version__
 
 MIXED = "# Page\n\nThis proves the brain may run backprop.\n"
@@ -138,9 +138,3 @@ def test_python_dash_m_and_console_script_run(repo):
         [sys.executable, "-m", "tierlint", "check", "a.md"], cwd=repo.root, capture_output=True, text=True
     )
     assert proc.returncode == 1 and "TL102" in proc.stdout and proc.stderr == ""
-
-
-def test_readme_rule_table_is_generated_from_the_rules(repo):
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    table = readme.split("<!-- rules-table:start -->\n")[1].split("\n<!-- rules-table:end -->")[0]
-    assert table == repo.run("rules", "--format", "markdown").stdout.strip()
