@@ -28,7 +28,7 @@ from .config import Config
 from .diagnostics import Diagnostic
 
 CACHE_DIR_NAME = ".tierlint_cache"
-_FORMAT = 1  # bump when the entry layout changes
+_FORMAT = 2  # bump when the entry layout changes
 
 
 class Cache:
@@ -133,10 +133,19 @@ def rules_fingerprint(rules: dict[str, Any], plugin_versions: list[str], lexicon
 
 
 def result_to_json(result: Any) -> dict[str, Any]:
+    """What ``check`` needs again: the diagnostics, the count of claims, and the claims a
+    diagnostic lies on (baselines match findings by their claim's text)."""
+    starts = [(d.line, d.column) for d in result.diagnostics]
+    held = [
+        c
+        for c in result.claims
+        if any((c.line, c.column) <= at < (c.end_line, c.end_column) for at in starts)
+    ]
     return {
         "path": result.path,
         "diagnostics": [asdict(d) for d in result.diagnostics],
-        "claims": [c.to_json() for c in result.claims],
+        "claims": [c.to_json() for c in held],
+        "claim_count": result.n_claims,
         "skipped": result.skipped,
         "root_path": result.root_path,
         "lines": {str(k): v for k, v in result.lines.items()},
@@ -151,6 +160,7 @@ def result_from_json(data: dict[str, Any], file: Path) -> Any:
         diagnostics=[Diagnostic(**d) for d in data["diagnostics"]],
         claims=[ClaimRecord(**c) for c in data["claims"]],
         skipped=data["skipped"],
+        claim_count=data["claim_count"],
         file=file,
         root_path=data["root_path"],
         lines={int(k): v for k, v in data["lines"].items()},

@@ -55,6 +55,11 @@ class FileResult:
     file: Path | None = None  # the file on disk (``--diff-base`` asks git about it)
     root_path: str | None = None  # relative to the project root, forward slashes (baselines)
     lines: dict[int, str] = field(default_factory=dict)  # line -> text, each line a diagnostic spans
+    claim_count: int | None = None  # when ``claims`` holds only some (a cached result)
+
+    @property
+    def n_claims(self) -> int:
+        return len(self.claims) if self.claim_count is None else self.claim_count
 
 
 @dataclass(slots=True)
@@ -72,7 +77,7 @@ class Report:
             counts[d.severity] += 1
         return {
             "files": sum(1 for f in self.files if f.skipped is None),
-            "claims": sum(len(f.claims) for f in self.files),
+            "claims": sum(f.n_claims for f in self.files),
             "errors": counts["error"],
             "warnings": counts["warning"],
             "infos": counts["info"],
