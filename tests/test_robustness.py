@@ -139,3 +139,17 @@ def test_ctrl_c_exits_130_without_a_traceback(repo):
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, (proc.returncode, err)
     assert "Traceback" not in err and err.strip() == "tierlint: interrupted"
+
+
+@pytest.mark.parametrize(
+    "unit",
+    ["[a](", "![x", "Smith et al. ", "` x", "<a ", "(Smith, 2020; ", "http://a.b/", "[", "*", "10.1234/"],
+)
+def test_repetitive_hostile_text_stays_linear(repo, unit):
+    """A 300 kB line of one repeated fragment: quadratic work would take minutes."""
+    repo.write("a.md", unit * (300_000 // len(unit)) + "\n")
+    proc = subprocess.run(
+        [sys.executable, "-m", "tierlint", "check", "--no-cache", "a.md"],
+        cwd=repo.root, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert proc.returncode in (0, 1) and "Traceback" not in proc.stderr

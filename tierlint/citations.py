@@ -306,10 +306,11 @@ def find_citations(text: str) -> list[Citation]:
             candidates.append(Citation("author-only", start, end, text[start:end], False))
     if candidates:
         stops = [m.start() for m in p.terminator.finditer(text)]
+        years = [m.start() for m in _YEAR.finditer(text)]
         candidates = [
             c
             for c in candidates
-            if not _answered(c, complete, starts, stops) and not _dated_entry(text, c, stops)
+            if not _answered(c, complete, starts, stops) and not _dated_entry(c, stops, years)
         ]
     author_only = _disjoint(candidates)
     return sorted(complete + author_only, key=lambda c: c.start)
@@ -351,13 +352,15 @@ def _citation_list(
 _YEAR = re.compile(r"(?<![\w/.-])(?:1[89]|20)\d\d[a-h]?(?![\w/-])")
 
 
-def _dated_entry(text: str, candidate: Citation, stops: list[int]) -> bool:
+def _dated_entry(candidate: Citation, stops: list[int], years: list[int]) -> bool:
     """Whether "Surname et al." opens a reference entry whose year comes after its title
-    ("Gelman et al., *Bayesian Data Analysis*, CRC Press 2013"): a year follows in the
-    same item, before the next ";", ")" or "]"."""
+    ("Gelman et al., *Bayesian Data Analysis*, CRC Press 2013"): a year (at ``years``)
+    follows in the same item, before the next ";", ")" or "]" (at ``stops``)."""
+    i = bisect.bisect_left(years, candidate.end)
+    if i == len(years):
+        return False
     j = bisect.bisect_left(stops, candidate.end)
-    end = stops[j] if j < len(stops) else len(text)
-    return _YEAR.search(text, candidate.end, end) is not None
+    return j == len(stops) or years[i] < stops[j]
 
 
 def _answered(

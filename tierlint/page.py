@@ -441,19 +441,43 @@ def _blank(s: str) -> str:
 # --- inline masking ---------------------------------------------------------------------
 
 _BACKTICKS = re.compile(r"`+")
-_AUTOLINK = re.compile(r"<(?:[A-Za-z][A-Za-z0-9+.\-]{1,31}:[^\s<>]*|[^\s<>@]+@[^\s<>]+)>")
-_IMAGE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
-_INLINE_LINK = re.compile(r"\[((?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]\(\s*(<[^>\n]*>|[^\s)]*)(\s+(?:\"[^\"]*\"|'[^']*'|\([^)]*\)))?\s*\)")
-_REF_LINK = re.compile(r"\[((?:[^\[\]\n^@]|\[[^\[\]\n]*\])(?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]\[([^\[\]\n]*)\]")
-_SHORTCUT = re.compile(r"(?<![\]\\])\[([^\[\]\n^@][^\[\]\n]*)\](?![\[(:])")
-_BARE_URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"'`]+", re.I)
-_HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
+# Every repetition is bounded (link text 500, destinations 512, titles 200 characters …):
+# hostile input ("[a](" a million times) must not make a pattern rescan the whole block
+# from every position.
+_AUTOLINK = re.compile(r"<(?:[A-Za-z][A-Za-z0-9+.\-]{1,31}:[^\s<>]{0,512}|[^\s<>@]{1,128}@[^\s<>]{1,256})>")
+_IMAGE = re.compile(r"!\[[^\]\n]{0,500}\]\([^)\n]{0,512}\)")
+_INLINE_LINK = re.compile(
+    r"\[((?:[^\[\]\n]|\[[^\[\]\n]{0,100}\]){0,500})\]\(\s{0,8}"
+    r"(<[^>\n]{0,512}>|(?:[^\s()\[\]<>]|\([^\s()]{0,100}\)){0,512}+)"
+    r"(\s{1,8}(?:\"[^\"]{0,200}\"|'[^']{0,200}'|\([^)]{0,200}\)))?\s{0,8}\)"
+)
+_REF_LINK = re.compile(
+    r"\[((?:[^\[\]\n^@]|\[[^\[\]\n]{0,100}\])(?:[^\[\]\n]|\[[^\[\]\n]{0,100}\]){0,500})\]"
+    r"\[([^\[\]\n]{0,200})\]"
+)
+_SHORTCUT = re.compile(r"(?<![\]\\])\[([^\[\]\n^@][^\[\]\n]{0,200})\](?![\[(:])")
+_BARE_URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"'`]{1,2000}", re.I)
+_HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]{0,64}(?:\s[^<>]{0,1000})?/?>")
 _EMPHASIS = re.compile(r"\*+|~~|(?<![A-Za-z0-9])_+|_+(?![A-Za-z0-9])")
 _URL_TRAILING = ".,;:!?'\")]*_"
 
 
-def _mask(seg: str, s: int, e: int, ch: str = " ") -> str:
-    return seg[:s] + _NOT_LINE_END.sub(ch, seg[s:e]) + seg[e:]
+def _apply(seg: str, masks: list[tuple[int, int, str]]) -> str:
+    """``seg`` with each (start, end, char) region masked, line ends kept: one pass, so a
+    block with a hundred thousand code spans costs no more than its length."""
+    if not masks:
+        return seg
+    out, pos = [], 0
+    for s, e, ch in sorted(masks):
+        if s < pos:
+            s = pos
+        if s >= e:
+            continue
+        out.append(seg[pos:s])
+        out.append(_NOT_LINE_END.sub(ch, seg[s:e]))
+        pos = e
+    out.append(seg[pos:])
+    return "".join(out)
 
 
 def _mask_inline(builder: _Builder, block: Block, seg: str) -> str:
@@ -462,6 +486,7 @@ def _mask_inline(builder: _Builder, block: Block, seg: str) -> str:
     # each step runs only when its opening character is in the block at all
     # 1. code spans: a run of n backticks closes at the next run of exactly n
     pos = 0
+    masks: list[tuple[int, int, str]] = []
     while "`" in seg:
         m = _BACKTICKS.search(seg, pos)
         if not m:
@@ -483,8 +508,9 @@ def _mask_inline(builder: _Builder, block: Block, seg: str) -> str:
         if len(content) > 1 and content[0] == " " and content[-1] == " " and content.strip():
             content = content[1:-1]
         block.codes.append(InlineCode(base + m.start(), base + close.end(), content))
-        seg = _mask(seg, m.start(), close.end(), CODE_MASK)
+        masks.append((m.start(), close.end(), CODE_MASK))
         pos = close.end()
+    seg = _apply(seg, masks)
     if "<" in seg:
         seg = _mask_html(builder, block, seg)
     if "[" in seg:
@@ -492,7 +518,9 @@ def _mask_inline(builder: _Builder, block: Block, seg: str) -> str:
     # 5. bare URLs
     if "://" in seg or "www." in seg or "WWW." in seg:
         seg = _mask_urls(block, seg)
-    # 6. emphasis delimiters
+    # 6. inline HTML tags (after links: "<dest>" is a link's destination) and emphasis
+    if "<" in seg:
+        seg = _HTML_TAG.sub(lambda m: _blank(m.group()), seg)
     if "*" in seg or "_" in seg or "~" in seg:
         seg = _EMPHASIS.sub(lambda m: _blank(m.group()), seg)
     block.links.sort(key=lambda link: link.start)
@@ -511,9 +539,7 @@ def _mask_html(builder: _Builder, block: Block, seg: str) -> str:
     # 3. autolinks and images
     for m in _AUTOLINK.finditer(seg):
         block.links.append(Link(base + m.start(), base + m.end(), m.group()[1:-1]))
-    seg = _AUTOLINK.sub(lambda m: _NOT_LINE_END.sub(CODE_MASK, m.group()), seg)
-    # and inline HTML tags
-    return _HTML_TAG.sub(lambda m: _blank(m.group()), seg)
+    return _AUTOLINK.sub(lambda m: _NOT_LINE_END.sub(CODE_MASK, m.group()), seg)
 
 
 def _mask_links(builder: _Builder, block: Block, seg: str) -> str:
@@ -521,31 +547,37 @@ def _mask_links(builder: _Builder, block: Block, seg: str) -> str:
     text = builder.text
     seg = _IMAGE.sub(lambda m: _blank(m.group()), seg)
     # 4. links: keep the text, mask the brackets and the destination
-    for m in list(_INLINE_LINK.finditer(seg)):
+    masks: list[tuple[int, int, str]] = []
+    for m in _INLINE_LINK.finditer(seg):
         dest = text[base + m.start(2) : base + m.end(2)].strip("<>")
         block.links.append(Link(base + m.start(1), base + m.end(1), dest))
-        seg = _mask(seg, m.start(), m.start(1))
-        seg = _mask(seg, m.end(1), m.end(1) + 2)
-        seg = _mask(seg, m.start(2), m.end(2), CODE_MASK)
-        seg = _mask(seg, m.end(2), m.end())
+        masks += [
+            (m.start(), m.start(1), " "),
+            (m.end(1), m.end(1) + 2, " "),
+            (m.start(2), m.end(2), CODE_MASK),
+            (m.end(2), m.end(), " "),
+        ]
+    seg = _apply(seg, masks)
     refs = builder.env.get("references", {})
     for pattern, label_of in (
         (_REF_LINK, lambda m: m.group(2).strip() or m.group(1)),  # [text][ref], [text][]
         (_SHORTCUT, lambda m: m.group(1)),  # [ref]
     ):
-        for m in list(pattern.finditer(seg)):
+        masks = []
+        for m in pattern.finditer(seg):
             ref = refs.get(_normalize_label(label_of(m)))
             if ref is None:
                 continue
             block.links.append(Link(base + m.start(1), base + m.end(1), ref.get("href", "")))
-            seg = _mask(seg, m.start(), m.start(1))
-            seg = _mask(seg, m.end(1), m.end())
+            masks += [(m.start(), m.start(1), " "), (m.end(1), m.end(), " ")]
+        seg = _apply(seg, masks)
     return seg
 
 
 def _mask_urls(block: Block, seg: str) -> str:
     base = block.start
-    for m in list(_BARE_URL.finditer(seg)):
+    masks: list[tuple[int, int, str]] = []
+    for m in _BARE_URL.finditer(seg):
         url = m.group()
         while url and url[-1] in _URL_TRAILING:
             if url[-1] == ")" and url.count("(") >= url.count(")"):
@@ -555,8 +587,8 @@ def _mask_urls(block: Block, seg: str) -> str:
             continue
         start = m.start()
         block.links.append(Link(base + start, base + start + len(url), url))
-        seg = _mask(seg, start, start + len(url), CODE_MASK)
-    return seg
+        masks.append((start, start + len(url), CODE_MASK))
+    return _apply(seg, masks)
 
 
 def _normalize_label(label: str) -> str:
