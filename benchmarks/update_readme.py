@@ -54,12 +54,12 @@ def eval_block() -> str:
 
 def render(text: str) -> str:
     for name, body in (("rules-table", rules_table()), ("eval", eval_block())):
-        start, end = f"<!-- {name}:start -->\n", f"\n<!-- {name}:end -->"
-        head, _, rest = text.partition(start)
-        _, _, tail = rest.partition(end)
-        if not rest:
-            raise SystemExit(f"README.md has no {start.strip()} marker")
-        text = head + start + body + end + tail
+        start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
+        head, found_start, rest = text.partition(start)
+        old, found_end, tail = rest.partition(end)
+        if not (found_start and found_end):
+            raise SystemExit(f"README.md needs both {start} and {end}")
+        text = head + start + "\n" + body + "\n" + end + tail
     return text
 
 
