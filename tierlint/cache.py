@@ -1,11 +1,12 @@
 """The content cache: a file's results, kept until anything that could change them does.
 
 An entry's key is a SHA-256 over everything a result depends on: the file's bytes and the
-path it is reported under, the effective configuration, the rules (tierlint's version,
-the plugins and their versions, the lexicons' contents) and the state of the repository
-the rules consult (the ledger, the proof files, the pages' names and slugs, bibliography
-and other data files). A hit costs one small JSON read, and needs neither spaCy nor the
-Markdown parser, so an unchanged repository re-checks in a blink.
+path it is reported under, the effective configuration (with the contents of its rule
+packs), the rules (tierlint's version, the plugins and their versions, the lexicons'
+contents) and the state of the repository the rules consult (the ledger, the proof files,
+the pages' names and slugs, bibliography and other data files). A hit costs one small
+JSON read, and needs neither spaCy nor the Markdown parser, so an unchanged repository
+re-checks in a blink.
 
 Entries live in ``.tierlint_cache/`` at the repository root (or ``--cache-dir``), one file
 each, written to a temporary file and renamed into place, so concurrent runs (pre-commit
@@ -116,6 +117,8 @@ def _config_fingerprint(config: Config) -> str:
     values = {f.name: getattr(config, f.name) for f in fields(config)}
     values["root"] = str(values["root"])
     values["source"] = str(values["source"])
+    # the rule packs by content: editing a pack changes every key of its configuration
+    values["packs"] = [[pack.path, pack.digest] for pack in config.packs]
     return json.dumps(values, sort_keys=True, default=list)
 
 

@@ -66,7 +66,7 @@ from typing import Any, NamedTuple
 
 import yaml
 
-from tierlint.resources import LexiconError, load_lexicon
+from tierlint.resources import LexiconError, Packs, load_lexicon
 
 __all__ = [
     "BibliographyError",
@@ -134,14 +134,16 @@ def _words(lexicon: dict[str, Any], name: str) -> list[str]:
 
 
 def _alternation(phrases: list[str]) -> str:
-    """A regex for any of the lexicon phrases (each opening with a letter): any whitespace
-    between words, and a word's final dot optional ("J. Neurosci." matches "J Neurosci").
-    Phrases are grouped by first letter, which is followed by a check that no letter, digit
-    or dot stands before it."""
+    """A regex for any of the lexicon phrases: any whitespace between words, and a word's
+    final dot optional ("J. Neurosci." matches "J Neurosci"). Phrases are grouped by first
+    character (a letter in the shipped lexicon), which is followed by a check that no
+    letter, digit or dot stands before it. Every character of a phrase is escaped: a rule
+    pack's venue is matched literally, never as a regular expression."""
     groups: dict[str, list[str]] = {}
     for phrase in phrases:
         rx = _phrase(phrase)
-        groups.setdefault(rx[0], []).append(rx[1:])
+        first = len(re.escape(phrase[0]))  # "\(" for a phrase opening with "("
+        groups.setdefault(rx[:first], []).append(rx[first:])
     return "|".join(rf"{first}(?<![\w.].)(?:{'|'.join(rests)})" for first, rests in groups.items())
 
 
@@ -159,14 +161,16 @@ def _phrase(phrase: str) -> str:
     return "".join(out)
 
 
-@lru_cache(maxsize=1)
-def _patterns() -> _Patterns:
+@lru_cache(maxsize=16)
+def _patterns(packs: Packs = ()) -> _Patterns:
     # Speed: a pattern that scans a whole block opens with a character or a set of literals
     # (an upper-case letter, "(", "10.", a venue), so that the regex engine skips straight to
     # the places where it can match; a word-boundary test comes after that first character,
     # as a lookbehind of width two. Name particles before the first name of ``by_name`` ("van
     # der Maaten (2008)") are taken into the span afterwards, with ``particles_before``.
-    lexicon = load_lexicon("citations")
+    # ``packs``: rule packs whose words count too. Every word is escaped (re.escape, or
+    # _phrase), so a pack cannot put a regular expression in a pattern.
+    lexicon = load_lexicon("citations", packs) if packs else load_lexicon("citations")
     upper, lower = _UPPER, _LOWER
     letter = r"[^\W\d_]"
     venues = _alternation(_words(lexicon, "venues"))
@@ -271,9 +275,10 @@ def _patterns() -> _Patterns:
 # --- finding ----------------------------------------------------------------------------
 
 
-def find_citations(text: str) -> list[Citation]:
-    """Every citation in one block's text, in order of position."""
-    p = _patterns()
+def find_citations(text: str, packs: Packs = ()) -> list[Citation]:
+    """Every citation in one block's text, in order of position; ``packs``: the rule packs
+    whose words (venues, particles, prefixes, not_names) count too."""
+    p = _patterns(packs)
     found: list[Citation] = []
     candidates: list[Citation] = []  # author-only, unless a complete citation answers them
     dated = p.dated.search(text) is not None

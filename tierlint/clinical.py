@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from .negation import is_negated
 from .nlp import doc_text
-from .resources import LexiconError, load_lexicon
+from .resources import LexiconError, Packs, load_lexicon, pack_set
 
 if TYPE_CHECKING:
     from spacy.matcher import Matcher, PhraseMatcher
@@ -73,7 +73,8 @@ class _Terms:
         self.present.add(name)
 
 
-_LEXICONS: dict[int, _Lexicon] = {}
+_LEXICONS: dict[tuple[int, Packs], _Lexicon] = {}  # (id of a vocab, rule packs) → lexicon
+_MAX_LEXICONS = 16
 
 
 CLINICAL = "tierlint.clinical"  # where the component keeps a Doc's hits
@@ -81,15 +82,25 @@ CLINICAL = "tierlint.clinical"  # where the component keeps a Doc's hits
 
 def register_component() -> None:
     """Register the spaCy component ``tierlint_clinical``: it stores
-    :func:`find_clinical`'s hits in ``doc.user_data["tierlint.clinical"]``."""
+    :func:`find_clinical`'s hits in ``doc.user_data["tierlint.clinical"]``. Its config
+    names the rule packs whose entries count too (``resources.pack_set_key``; "" none)."""
     from spacy.language import Language
 
     if not Language.has_factory("tierlint_clinical"):
+        Language.factory("tierlint_clinical", default_config={"packs": ""}, func=_make_component)
 
-        @Language.component("tierlint_clinical")
-        def tierlint_clinical(doc: Doc) -> Doc:
-            doc.user_data[CLINICAL] = find_clinical(doc)
-            return doc
+
+def _make_component(nlp: Any, name: str, packs: str) -> "_Component":
+    return _Component(pack_set(packs))
+
+
+class _Component:
+    def __init__(self, packs: Packs) -> None:
+        self.packs = packs
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc.user_data[CLINICAL] = find_clinical(doc, self.packs)
+        return doc
 
 
 _DIGIT = re.compile(r"\d")
@@ -100,9 +111,10 @@ _NUMBER_WORDS = (
 ).split()
 
 
-def find_clinical(doc: Doc) -> list[ClinicalHit]:
-    """Clinical wording and health promises in one claim, negation and other senses excluded."""
-    lex = _lexicon(doc.vocab)
+def find_clinical(doc: Doc, packs: Packs = ()) -> list[ClinicalHit]:
+    """Clinical wording and health promises in one claim, negation and other senses excluded;
+    ``packs``: the rule packs whose entries and terms count too."""
+    lex = _lexicon(doc.vocab, packs)
     strings = doc.vocab.strings
     matches = lex.phrases(doc)
     cues, terms = [], _Terms()
@@ -132,7 +144,7 @@ def find_clinical(doc: Doc) -> list[ClinicalHit]:
             continue
         for entry in lex.entries[cue]:
             span = _span(doc, s, e, entry, terms, lex)
-            if span is not None and not is_negated(doc, *span):
+            if span is not None and not is_negated(doc, *span, packs):
                 covered = doc[span[0] : span[1]]
                 hits.append(
                     ClinicalHit(
@@ -201,18 +213,21 @@ def _strongest(hits: list[ClinicalHit]) -> list[ClinicalHit]:
 # --- the lexicon --------------------------------------------------------------------------
 
 
-def _lexicon(vocab: Vocab) -> _Lexicon:
-    lex = _LEXICONS.get(id(vocab))
-    if lex is None:
-        lex = _LEXICONS[id(vocab)] = _build(vocab)
+def _lexicon(vocab: Vocab, packs: Packs = ()) -> _Lexicon:
+    key = (id(vocab), packs)
+    lex = _LEXICONS.get(key)
+    if lex is None or lex.vocab is not vocab:
+        while len(_LEXICONS) >= _MAX_LEXICONS:  # each one keeps its vocab alive
+            del _LEXICONS[next(iter(_LEXICONS))]
+        lex = _LEXICONS[key] = _build(vocab, packs)
     return lex
 
 
-def _build(vocab: Vocab) -> _Lexicon:
+def _build(vocab: Vocab, packs: Packs = ()) -> _Lexicon:
     from spacy.lang.en import English
     from spacy.matcher import Matcher, PhraseMatcher
 
-    data = load_lexicon("clinical")
+    data = load_lexicon("clinical", packs) if packs else load_lexicon("clinical")
     make_doc = English(vocab=vocab).make_doc
     phrases = PhraseMatcher(vocab, attr="LOWER")
     numbers = Matcher(vocab)

@@ -10,7 +10,10 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .packs import RulePack
 
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
@@ -36,7 +39,8 @@ class Config:
     proof_roots: tuple[str, ...] = (".",)
     proof_ledger: str = "lens-proofs.yaml"
     concept_prefixes: tuple[str, ...] = ()
-    rule_packs: tuple[str, ...] = ()
+    rule_packs: tuple[str, ...] = ()  # as written in the config
+    packs: tuple["RulePack", ...] = ()  # the rule packs, read and checked
 
     def with_overrides(self, **overrides: Any) -> "Config":
         return replace(self, **{k: v for k, v in overrides.items() if v is not None})
@@ -158,7 +162,53 @@ def _validate(data: dict[str, Any], path: Path, root: Path) -> Config:
     for ext in values.get("proof_extensions", ()):
         if not ext.startswith("."):
             raise ConfigError(f"{path}: key 'proof_extensions': {ext!r} must start with '.'")
+    if values.get("rule_packs"):
+        values["packs"] = _read_packs(values["rule_packs"], path, root)
     return Config(root=root, source=path, **values)
+
+
+def _read_packs(names: tuple[str, ...], path: Path, root: Path) -> tuple["RulePack", ...]:
+    """The rule packs a config names, read and checked (docs/rule-packs.md). A name is a
+    path relative to the root that stays inside the repository: not absolute, no '..', no
+    symbolic link that leads out. A pack that is missing or malformed raises LexiconError,
+    naming the pack file."""
+    from .packs import MAX_PACKS, check_pack_sizes, read_pack
+
+    if len(names) > MAX_PACKS:
+        raise ConfigError(f"{path}: key 'rule_packs' names more than {MAX_PACKS} rule packs")
+    packs = []
+    real_root = root.resolve()
+    for name in names:
+        pure = Path(name)
+        if (
+            not name.strip()
+            or pure.is_absolute()
+            or pure.drive
+            or name.startswith(("/", "\\", "~"))
+            or ".." in pure.parts
+            or ".." in name.replace("\\", "/").split("/")
+            or "\0" in name
+        ):
+            raise ConfigError(
+                f"{path}: key 'rule_packs': {name!r} must be a path relative to the repository"
+                " root, inside it (no '..', not absolute)"
+            )
+        try:
+            real = (root / pure).resolve()
+        except (OSError, RuntimeError):  # RuntimeError: a symlink loop
+            real = None
+        if real is None or not real.is_relative_to(real_root):
+            raise ConfigError(
+                f"{path}: key 'rule_packs': {name!r} leads outside the repository"
+                " (a symbolic link out of it)"
+            )
+        pack = read_pack(real)
+        if pack not in packs:
+            packs.append(pack)
+    problem = check_pack_sizes(tuple(packs))
+    if problem:
+        raise ConfigError(f"{path}: key 'rule_packs': {problem}")
+    return tuple(packs)
 
 
 def _reason(exc: BaseException) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from .claims import Claim, extract_claims
 from .config import SEVERITY_RANK, Config, ConfigResolver, relative_to_root
@@ -16,6 +16,9 @@ from .diagnostics import Diagnostic
 from .files import InputError, Unreadable, decode, matches, read_bytes, walk
 from .page import Page, parse_page
 from .rule import Context, Finding, Rule
+
+if TYPE_CHECKING:
+    from .resources import Packs
 
 
 @dataclass(slots=True)
@@ -268,7 +271,7 @@ class Linter:
         page = parse_page(text, display)
         suppressions, problems = read_directives(page, self.rules)
         page.problems.extend(problems)
-        claims = tier_page(page)
+        claims = tier_page(page, config.packs)
         project = self.project(config)
         context = Context(page=page, claims=claims, config=config, project=project)
         findings: list[tuple[Rule, Finding]] = []
@@ -335,25 +338,29 @@ def spanned_lines(page: Page, diagnostics: list[Diagnostic]) -> dict[int, str]:
     return out
 
 
-def tier_page(page: Page) -> list[Claim]:
-    """Claims of a parsed page, each with its annotations (cues, clinical hits) and tier."""
-    return tier_pages([page])[0]
+def tier_page(page: Page, packs: Packs = ()) -> list[Claim]:
+    """Claims of a parsed page, each with its annotations (cues, clinical hits) and tier;
+    ``packs``: the rule packs of the page's config (``Config.packs``)."""
+    return tier_pages([page], packs)[0]
 
 
-def tier_pages(pages: list[Page]) -> list[list[Claim]]:
-    """:func:`tier_page` for many pages, their claims batched through one ``nlp.pipe``."""
+def tier_pages(pages: list[Page], packs: Packs = ()) -> list[list[Claim]]:
+    """:func:`tier_page` for many pages of one configuration, their claims batched
+    through one ``nlp.pipe`` (the pipeline built for ``packs``)."""
     from .nlp import make_docs
+    from .segment import packs_in_use
     from .tiers import assign_tiers
 
-    claims = [extract_claims(page) for page in pages]
+    with packs_in_use(packs):  # the packs' abbreviations keep sentences whole
+        claims = [extract_claims(page) for page in pages]
     flat = [c for cs in claims for c in cs]
     if flat:
         # Docs stream through the pipeline in batches; each claim keeps what the
         # components found, never the Doc, so memory stays flat on huge pages.
-        for claim, doc in zip(flat, make_docs([c.masked for c in flat])):
+        for claim, doc in zip(flat, make_docs([c.masked for c in flat], packs)):
             claim.annotations = doc.user_data
     for page, cs in zip(pages, claims):
-        assign_tiers(page, cs)
+        assign_tiers(page, cs, packs)
     return claims
 
 

@@ -1,8 +1,9 @@
 """NegEx-style negation scope over a spaCy ``Doc`` (Chapman et al., J Biomed Inform 2001).
 
 Triggers, pseudo-triggers, terminators and the scope window are data in
-``rules/negation.yaml``. A doc's scopes are computed once, on the first question asked about
-it, and kept in ``doc.user_data``; the matcher is built once per vocabulary.
+``rules/negation.yaml`` (a config's rule packs may add to them). A doc's scopes are computed
+once, on the first question asked about it, and kept in ``doc.user_data``; the matcher is
+built once per vocabulary and set of rule packs.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .resources import LexiconError, load_lexicon
+from .resources import LexiconError, Packs, load_lexicon
 
 if TYPE_CHECKING:
     from spacy.matcher import PhraseMatcher
@@ -47,25 +48,27 @@ class _Lexicon:
     terminators: frozenset[str]
 
 
-_LEXICONS: dict[int, _Lexicon] = {}
+_LEXICONS: dict[tuple[int, Packs], _Lexicon] = {}  # (id of a vocab, rule packs) → lexicon
+_MAX_LEXICONS = 16
 
 
-def is_negated(doc: Doc, start: int, end: int) -> bool:
+def is_negated(doc: Doc, start: int, end: int, packs: Packs = ()) -> bool:
     """True when the token span doc[start:end] (a cue) lies in the scope of a negation trigger,
     NegEx-style: pre-triggers ("not", "never", "no", "without", "rather than", "not as", "nor",
     "far from", "no substitute for", "instead of", "isn't", "is not", "cannot be", "neither …")
     scope forward over a few tokens (window, stopped by scope terminators: "but", "however",
     sentence punctuation like ";" ":" ".", em dash "—"), post-triggers ("… is not",
     "… is ruled out", "… is not the claim") scope backward. Triggers and terminators are data
-    in rules/negation.yaml."""
+    in rules/negation.yaml, with those of the rule packs ``packs`` (the same for every
+    question about one doc: its scopes are computed once)."""
     scopes = doc.user_data.get(_SCOPES_KEY)
     if scopes is None:
-        scopes = doc.user_data[_SCOPES_KEY] = _scopes(doc)
+        scopes = doc.user_data[_SCOPES_KEY] = _scopes(doc, packs)
     return any(scope.covers(start, end) for scope in scopes)
 
 
-def _scopes(doc: Doc) -> tuple[_Scope, ...]:
-    lex = _lexicon(doc.vocab)
+def _scopes(doc: Doc, packs: Packs = ()) -> tuple[_Scope, ...]:
+    lex = _lexicon(doc.vocab, packs)
     strings = doc.vocab.strings
     triggers, pseudo = [], []
     for match_id, s, e in lex.matcher(doc):
@@ -98,18 +101,21 @@ def _reach(doc: Doc, i: int, step: int, lex: _Lexicon) -> int:
     return i
 
 
-def _lexicon(vocab: Vocab) -> _Lexicon:
-    lex = _LEXICONS.get(id(vocab))
-    if lex is None:
-        lex = _LEXICONS[id(vocab)] = _build(vocab)
+def _lexicon(vocab: Vocab, packs: Packs = ()) -> _Lexicon:
+    key = (id(vocab), packs)
+    lex = _LEXICONS.get(key)
+    if lex is None or lex.vocab is not vocab:
+        while len(_LEXICONS) >= _MAX_LEXICONS:  # each one keeps its vocab alive
+            del _LEXICONS[next(iter(_LEXICONS))]
+        lex = _LEXICONS[key] = _build(vocab, packs)
     return lex
 
 
-def _build(vocab: Vocab) -> _Lexicon:
+def _build(vocab: Vocab, packs: Packs = ()) -> _Lexicon:
     from spacy.lang.en import English
     from spacy.matcher import PhraseMatcher
 
-    data = load_lexicon("negation")
+    data = load_lexicon("negation", packs) if packs else load_lexicon("negation")
     make_doc = English(vocab=vocab).make_doc
     matcher = PhraseMatcher(vocab, attr="LOWER")
     for kind in _KINDS:

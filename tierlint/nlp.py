@@ -1,4 +1,5 @@
-"""The spaCy pipeline: blank English plus tierlint's own components, built once per process.
+"""The spaCy pipeline: blank English plus tierlint's own components, built once per process
+for the shipped lexicons, and once per set of rule packs a config names.
 
 spaCy costs about 0.6 s to import, so nothing imports it until a page really has to be
 read: ``--help``, ``--version``, ``rules``, ``explain`` and fully cached runs never do.
@@ -6,34 +7,58 @@ read: ``--help``, ``--version``, ``rules``, ``explain`` and fully cached runs ne
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
-_NLP: Any = None
+if TYPE_CHECKING:
+    from .resources import Packs
+
+_NLP: Any = None  # the shipped lexicons' pipeline
+_PACKED: dict[Any, Any] = {}  # packs → their pipeline, the most recent few
+_MAX_PACKED = 8
 
 
-def pipeline() -> Any:
-    """The shared ``Language``: tokenizer, ``tierlint_cues`` (tier wording cues, with
-    negation) and ``tierlint_clinical`` (clinical wording and health promises)."""
+def pipeline(packs: Packs = ()) -> Any:
+    """The shared ``Language`` for ``packs`` (none: the shipped lexicons alone): tokenizer,
+    ``tierlint_cues`` (tier wording cues, with negation) and ``tierlint_clinical`` (clinical
+    wording and health promises), each built from the lexicons merged with the packs."""
     global _NLP
-    if _NLP is None:
-        import spacy
+    if not packs:
+        if _NLP is None:
+            _NLP = _build(())
+        return _NLP
+    nlp = _PACKED.get(packs)
+    if nlp is None:
+        while len(_PACKED) >= _MAX_PACKED:  # a language server may see many pack edits
+            del _PACKED[next(iter(_PACKED))]
+        nlp = _PACKED[packs] = _build(packs)
+    return nlp
 
-        from . import clinical, tiers
 
-        nlp = spacy.blank("en")
-        tiers.register_component()
-        clinical.register_component()
+def _build(packs: Packs) -> Any:
+    import spacy
+
+    from . import clinical, tiers
+
+    nlp = spacy.blank("en")
+    tiers.register_component()
+    clinical.register_component()
+    if packs:
+        from .resources import pack_set_key
+
+        config = {"packs": pack_set_key(packs)}
+        nlp.add_pipe("tierlint_cues", config=config)
+        nlp.add_pipe("tierlint_clinical", config=config)
+    else:
         nlp.add_pipe("tierlint_cues")
         nlp.add_pipe("tierlint_clinical")
-        _NLP = nlp
-    return _NLP
+    return nlp
 
 
-def make_docs(texts: list[str]) -> Iterator[Any]:
+def make_docs(texts: list[str], packs: Packs = ()) -> Iterator[Any]:
     """Run the pipeline over many texts, a batch at a time (a generator: keep what the
     components found, not the Docs). Each Doc keeps its text in ``user_data`` (see
     :func:`doc_text`): spaCy rebuilds ``doc.text`` from its tokens at every call."""
-    nlp = pipeline()
+    nlp = pipeline(packs)
 
     def made() -> Iterator[Any]:
         for text in texts:

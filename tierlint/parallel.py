@@ -25,7 +25,8 @@ def lint_in_processes(linter: Any, targets: list[tuple[str, Path, Any]], workers
         return [linter.lint_file(*t, use_cache=False) for t in targets]
     from .nlp import pipeline
 
-    pipeline()  # warm, before forking
+    for packs in dict.fromkeys(config.packs for _, _, config in targets):
+        pipeline(packs)  # warm, before forking: one pipeline per set of rule packs
     _LINTER = linter
     size = max(1, -(-len(targets) // (workers * 4)))
     chunks = [targets[i : i + size] for i in range(0, len(targets), size)]

@@ -27,9 +27,12 @@ strings before spaCy sees any text: each claim then becomes one Doc of its own.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 
-from tierlint.resources import load_lexicon
+from tierlint.resources import Packs, load_lexicon
 
 _CLOSERS = "\"'”’»)\\]}*_"
 _OPENERS = "\"'“‘«(\\[{*_"
@@ -53,13 +56,17 @@ _INITIAL = re.compile(r"[A-Z]\.")
 _NAME = re.compile(r"[A-Z]\.|[A-Z][a-z]+\.?")  # what precedes an initial in a name
 
 
-@lru_cache(maxsize=None)
-def _abbreviations() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
-    """The ``always``, ``before_number`` and ``can_end`` sets of the abbreviations lexicon."""
-    lexicon = load_lexicon("abbreviations")
+@lru_cache(maxsize=16)
+def _abbreviations(packs: Packs = ()) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """The ``always``, ``before_number`` and ``can_end`` sets of the abbreviations lexicon,
+    with those of the rule packs ``packs``. A final period is dropped ("approx." is
+    "approx"), as the lexicon's header says to write them."""
+    lexicon = load_lexicon("abbreviations", packs) if packs else load_lexicon("abbreviations")
 
     def words(key: str) -> frozenset[str]:
-        return frozenset(word.lower() for word in lexicon.get(key) or ())
+        return frozenset(
+            " ".join(word.lower().split()).removesuffix(".") for word in lexicon.get(key) or ()
+        )
 
     return words("always"), words("before_number"), words("can_end")
 
@@ -117,7 +124,9 @@ def _in_reference(text: str, end: int, words: list[str], titles: frozenset[str])
     return len(chain) >= 3 or ahead.group(2) is not None
 
 
-def _is_boundary(text: str, match: re.Match[str], sentence_start: int) -> bool:
+def _is_boundary(
+    text: str, match: re.Match[str], sentence_start: int, packs: Packs = ()
+) -> bool:
     """Whether a ``_CANDIDATE`` match ends the sentence that began at ``sentence_start``."""
     following = match.group("next")
     first = following[:1]
@@ -133,7 +142,7 @@ def _is_boundary(text: str, match: re.Match[str], sentence_start: int) -> bool:
     words = [word.lstrip(_OPENERS) for word in before.split()[-3:]]
     last, previous = words[-1], words[-2] if len(words) > 1 else ""
     key = last[:-1].lower()
-    always, before_number, can_end = _abbreviations()
+    always, before_number, can_end = _abbreviations(packs)
     if key in always or (key in before_number and _NUMBER.match(following)):
         return False
     if _CHAIN_WORD.fullmatch(last) and _in_reference(text, match.end(), words, always):
@@ -146,9 +155,28 @@ def _is_boundary(text: str, match: re.Match[str], sentence_start: int) -> bool:
     return True
 
 
-def split_sentences(text: str) -> list[tuple[int, int]]:
+# The rule packs whose abbreviations count, for callers that do not pass ``packs`` (the
+# claim extractor): the engine sets it around a configuration's pages (``packs_in_use``).
+_PACKS: ContextVar[Packs] = ContextVar("tierlint_segment_packs", default=())
+
+
+@contextmanager
+def packs_in_use(packs: Packs) -> Iterator[None]:
+    """Within the block, :func:`split_sentences` counts the abbreviations of ``packs``."""
+    token = _PACKS.set(packs)
+    try:
+        yield
+    finally:
+        _PACKS.reset(token)
+
+
+def split_sentences(text: str, packs: Packs | None = None) -> list[tuple[int, int]]:
     """Char spans [start, end) of the sentences in `text`, in order. Spans are trimmed
-    (no leading/trailing whitespace), never overlap, and cover every non-whitespace char."""
+    (no leading/trailing whitespace), never overlap, and cover every non-whitespace char.
+    ``packs``: the rule packs whose abbreviations count too (None: those in use, see
+    :func:`packs_in_use`)."""
+    if packs is None:
+        packs = _PACKS.get()
     protected = _protected(text) if "(" in text or "[" in text or "{" in text else []
     cuts = [0]
     index = 0
@@ -158,7 +186,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
             index += 1
         if index < len(protected) and protected[index][0] < pos:
             continue
-        if _is_boundary(text, match, cuts[-1]):
+        if _is_boundary(text, match, cuts[-1], packs):
             cuts.append(match.end())
     cuts.append(len(text))
     spans = []

@@ -20,7 +20,7 @@ from typing import Any
 from .claims import Claim, Evidence
 from .nlp import doc_text
 from .page import Page, tier_id
-from .resources import LexiconError, load_lexicon
+from .resources import LexiconError, Packs, load_lexicon, pack_set
 
 TIERS = ("exact", "hypothesis", "lens")
 # tiers whose cues contradict each other inside one clause (TL102) or a declared tier (TL103)
@@ -57,9 +57,10 @@ class Cue:
 # --- the lexicon --------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=None)
-def cue_entries(extra: tuple[str, ...] = ()) -> tuple[CueEntry, ...]:
-    data = load_lexicon("tiers")
+@lru_cache(maxsize=16)
+def cue_entries(packs: Packs = ()) -> tuple[CueEntry, ...]:
+    """The cue entries of ``rules/tiers.yaml``, with those of the rule packs ``packs``."""
+    data = load_lexicon("tiers", packs) if packs else load_lexicon("tiers")
     entries = []
     for i, raw in enumerate(data.get("cues") or []):
         try:
@@ -127,13 +128,14 @@ def _sense_ok(entry: CueEntry, doc: Any, s: int, e: int) -> bool:
     return not any(SHAPES[name](doc, s, e) for name in entry.not_if)
 
 
-@lru_cache(maxsize=1)
-def _label_patterns() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, str]]:
-    labels = load_lexicon("tiers").get("labels") or {}
+@lru_cache(maxsize=16)
+def _label_patterns(packs: Packs = ()) -> tuple[re.Pattern[str], re.Pattern[str], dict[str, str]]:
+    labels = (load_lexicon("tiers", packs) if packs else load_lexicon("tiers")).get("labels") or {}
     names: dict[str, str] = {}
     for tier, words in labels.items():
         for word in words:
             names[" ".join(word.lower().split())] = tier
+    # every name escaped: a rule pack's names are words, never regular expressions
     alternatives = "|".join(
         re.escape(n).replace(r"\ ", r"\s+") for n in sorted(names, key=len, reverse=True)
     )
@@ -152,17 +154,17 @@ def _label_patterns() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, str]]
     return block, heading, names
 
 
-def block_label(masked: str) -> tuple[str, int, int] | None:
+def block_label(masked: str, packs: Packs = ()) -> tuple[str, int, int] | None:
     """The tier a labelled block declares: (tier, start, end of the label) in ``masked``."""
-    pattern, _, names = _label_patterns()
+    pattern, _, names = _label_patterns(packs)
     m = pattern.match(masked)
     if not m:
         return None
     return names[" ".join(m.group("label").lower().split())], m.start("label"), m.end()
 
 
-def heading_label(masked: str) -> str | None:
-    _, pattern, names = _label_patterns()
+def heading_label(masked: str, packs: Packs = ()) -> str | None:
+    _, pattern, names = _label_patterns(packs)
     m = pattern.match(masked.strip())
     return names[" ".join(m.group("label").lower().split())] if m else None
 
@@ -174,32 +176,36 @@ def register_component() -> None:
     from spacy.language import Language
 
     if not Language.has_factory("tierlint_cues"):
-        Language.factory("tierlint_cues", func=_make_cue_matcher)
+        Language.factory("tierlint_cues", default_config={"packs": ""}, func=_make_cue_matcher)
 
 
-def _make_cue_matcher(nlp: Any, name: str) -> "CueMatcher":
-    return CueMatcher(nlp)
+def _make_cue_matcher(nlp: Any, name: str, packs: str) -> "CueMatcher":
+    # ``packs`` names a set of rule packs (resources.pack_set_key); "" none
+    return CueMatcher(nlp, pack_set(packs))
 
 
 class CueMatcher:
     """Finds the tier cues of a Doc with one PhraseMatcher; stores them in
-    ``doc.user_data["tierlint.cues"]``."""
+    ``doc.user_data["tierlint.cues"]``. Built from the tier lexicon and the rule packs."""
 
-    def __init__(self, nlp: Any) -> None:
+    def __init__(self, nlp: Any, packs: Packs = ()) -> None:
         from spacy.matcher import PhraseMatcher
 
-        self.entries = cue_entries()
+        self.packs = packs
+        self.entries = cue_entries(packs) if packs else cue_entries()
         self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         for i, entry in enumerate(self.entries):
             self.matcher.add(str(i), [nlp.make_doc(p) for p in entry.phrases])
         self.vocab = nlp.vocab
 
     def __call__(self, doc: Any) -> Any:
-        doc.user_data["tierlint.cues"] = find_cues(doc, self.matcher, self.entries)
+        doc.user_data["tierlint.cues"] = find_cues(doc, self.matcher, self.entries, self.packs)
         return doc
 
 
-def find_cues(doc: Any, matcher: Any, entries: tuple[CueEntry, ...]) -> list[Cue]:
+def find_cues(
+    doc: Any, matcher: Any, entries: tuple[CueEntry, ...], packs: Packs = ()
+) -> list[Cue]:
     from .negation import is_negated
 
     matches = matcher(doc)
@@ -214,7 +220,7 @@ def find_cues(doc: Any, matcher: Any, entries: tuple[CueEntry, ...]) -> list[Cue
         span = doc[s:e]
         if any(a <= span.start_char < b for a, b in quotes):
             continue
-        negated = is_negated(doc, s, e)
+        negated = is_negated(doc, s, e, packs)
         cues.append(
             Cue(
                 start=span.start_char,
@@ -254,10 +260,11 @@ def _quoted_regions(text: str) -> list[tuple[int, int]]:
 # --- assigning tiers ----------------------------------------------------------------------
 
 
-def assign_tiers(page: Page, claims: list[Claim]) -> None:
-    """Set ``tier``, ``source`` and ``evidence`` on every claim (claims have their docs)."""
-    labels = _group_labels(page)
-    sections = _section_tiers(page)
+def assign_tiers(page: Page, claims: list[Claim], packs: Packs = ()) -> None:
+    """Set ``tier``, ``source`` and ``evidence`` on every claim (claims have their docs);
+    ``packs``: the rule packs whose labels count too."""
+    labels = _group_labels(page, packs)
+    sections = _section_tiers(page, packs)
     page_tier = _page_tier(page)
     for claim in claims:
         claim.cues = claim.annotations.get("tierlint.cues", [])
@@ -284,8 +291,49 @@ def assign_tiers(page: Page, claims: list[Claim]) -> None:
                 claim.tier, claim.source, claim.evidence = tier, "inferred", evidence
 
 
+_CLAUSE_BREAK = re.compile(r"[;:—–()\[\]]")
+_TIER_NAME = re.compile(r"\b(?:(exact)|(hypothes[ie]s)|(lens(?:es)?))\b", re.I)
+
+
+def strong_cues(claim: Claim) -> list[Cue]:
+    """The cues that count for a tier with full weight (weak ones never clash)."""
+    return [c for c in claim.cues if c.signals and c.entry.weight >= 1]
+
+
+def clause_clash(claim: Claim) -> tuple[Cue, Cue] | None:
+    """Two cues of clashing tiers in one clause ("this proves the brain may…"); clauses end
+    at ; : — – and brackets."""
+    cues = strong_cues(claim)
+    if len(cues) < 2:
+        return None
+    breaks = [m.start() for m in _CLAUSE_BREAK.finditer(claim.masked)]
+    for i, a in enumerate(cues):
+        for b in cues[i + 1 :]:
+            if frozenset((a.signals, b.signals)) not in CLASHES:
+                continue
+            if not any(a.end <= pos < b.start for pos in breaks):
+                return a, b
+    return None
+
+
+def names_tiers(text: str) -> int:
+    """How many different tiers a sentence names ("exact", "hypothesis", "lens"): one that
+    names two or more is about the tiers ("real at one tier, a serious hypothesis at the
+    next, and an interpretive lens at the third"), not a claim at one of them."""
+    named = set()
+    for m in _TIER_NAME.finditer(text):
+        named.add(m.lastindex)
+    return len(named)
+
+
 def infer_tier(claim: Claim) -> tuple[str | None, list[Evidence]]:
-    """The tier the wording signals, and the cues that signal it."""
+    """The tier the wording signals, and the cues that signal it.
+
+    Cues of clashing tiers in one clause ("this proves the brain may…") make a hedged
+    claim: the hedge governs what is claimed (TL102 reports the clash). In different
+    clauses (a summary that proves one thing and hedges another) no tier is inferred."""
+    if names_tiers(claim.masked) >= 2:
+        return None, []
     scores = dict.fromkeys(TIERS, 0.0)
     for cue in claim.cues:
         if cue.signals:
@@ -295,11 +343,15 @@ def infer_tier(claim: Claim) -> tuple[str | None, list[Evidence]]:
         return None, []
     present = frozenset(t for t, v in scores.items() if v > 0)
     if any(pair <= present for pair in CLASHES):
-        return None, []  # identity and hedge (or metaphor) at once: no tier to infer
-    leaders = [t for t, s in scores.items() if s == best]
-    if len(leaders) > 1:
-        return None, []  # the wording pulls two ways equally: no tier to infer
-    tier = leaders[0]
+        clash = clause_clash(claim)
+        if clash is None or {clash[0].signals, clash[1].signals} != {"exact", "hypothesis"}:
+            return None, []
+        tier = "hypothesis"
+    else:
+        leaders = [t for t, s in scores.items() if s == best]
+        if len(leaders) > 1:
+            return None, []  # the wording pulls two ways equally: no tier to infer
+        tier = leaders[0]
     evidence = [
         Evidence(cue.text, tier, claim.start + cue.start, cue.negated)
         for cue in claim.cues
@@ -308,19 +360,19 @@ def infer_tier(claim: Claim) -> tuple[str | None, list[Evidence]]:
     return tier, evidence
 
 
-def _group_labels(page: Page) -> dict[int, tuple[str, int, int]]:
+def _group_labels(page: Page, packs: Packs = ()) -> dict[int, tuple[str, int, int]]:
     labels = {}
     for block in page.blocks:
         if block.kind != "paragraph" or not block.first_in_group:
             continue
-        found = block_label(page.masked[block.start : block.end])
+        found = block_label(page.masked[block.start : block.end], packs)
         if found:
             tier, s, e = found
             labels[block.group] = (tier, block.start + s, block.start + e)
     return labels
 
 
-def _section_tiers(page: Page) -> dict[int, tuple[str, int, int]]:
+def _section_tiers(page: Page, packs: Packs = ()) -> dict[int, tuple[str, int, int]]:
     """For each block under a tier heading: (tier, heading start, heading end)."""
     stack: list[tuple[int, tuple[str, int, int] | None]] = []
     out: dict[int, tuple[str, int, int]] = {}
@@ -328,7 +380,7 @@ def _section_tiers(page: Page) -> dict[int, tuple[str, int, int]]:
         if block.kind == "heading":
             while stack and stack[-1][0] >= block.level:
                 stack.pop()
-            tier = heading_label(page.masked[block.start : block.end])
+            tier = heading_label(page.masked[block.start : block.end], packs)
             stack.append((block.level, (tier, block.start, block.end) if tier else None))
             continue
         for _, section in reversed(stack):

@@ -21,13 +21,14 @@ class PageCitations:
 
     def __init__(self, ctx: Context) -> None:
         page = ctx.page
+        self.packs = ctx.config.packs  # the rule packs whose citation words count too
         self.by_group: dict[int, list[Citation]] = {}
         self.outside_links: set[int] = set()
         self.offset: dict[int, int] = {}  # id(citation) → file offset of its block
         for block in page.blocks:
             if block.kind not in ("paragraph", "table_row"):
                 continue
-            found = find_citations(page.masked[block.start : block.end])
+            found = find_citations(page.masked[block.start : block.end], self.packs)
             for c in found:
                 self.offset[id(c)] = block.start
             if block.kind == "table_row" and not any(c.complete for c in found):
@@ -40,7 +41,7 @@ class PageCitations:
             cites = False
             for block in blocks:
                 text = page.masked[block.start : block.end]
-                if any(c.complete for c in find_citations(text)) or any(
+                if any(c.complete for c in find_citations(text, self.packs)) or any(
                     _OUTSIDE.match(link.dest) for link in block.links
                 ):
                     cites = True
@@ -53,7 +54,7 @@ class PageCitations:
         found = []
         for m in _CELL.finditer(masked, start, end):
             cell = m.group(1)
-            for c in find_citations(f"({cell})"):
+            for c in find_citations(f"({cell})", self.packs):
                 if c.complete:
                     moved = replace(c, start=c.start - 1, end=c.end - 1)
                     self.offset[id(moved)] = m.start(1)
