@@ -139,7 +139,7 @@ class Ablation:
                     return True
                 continue
             cues = [c for c in claim.cues if self.index[c.entry] not in off]
-            if infer_tier(SimpleNamespace(cues=cues, start=0))[0] == "hypothesis":
+            if infer_tier(SimpleNamespace(cues=cues, start=0, masked=claim.masked))[0] == "hypothesis":
                 return True
         return False
 

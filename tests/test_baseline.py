@@ -16,7 +16,7 @@ from tierlint.gitdiff import parse_diff
 PAGE = """\
 # Page
 
-This proves the brain may run backprop.
+This proves the brain may run backprop (Lillicrap et al., 2020).
 
 The cortex may run a cousin of it.
 
@@ -39,7 +39,7 @@ The sea may dream of it.
 
 ## Older
 
-This proves the brain may run backprop.
+This proves the brain may run backprop (Lillicrap et al., 2020).
 """
 
 

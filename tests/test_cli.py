@@ -11,7 +11,7 @@ import pytest
 from conftest import codes
 from tierlint import __version__
 
-MIXED = "# Page\n\nThis proves the brain may run backprop.\n"
+MIXED = "# Page\n\nThis proves the brain may run backprop (Lillicrap et al., 2020).\n"
 
 
 def test_version_and_help(repo):

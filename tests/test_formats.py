@@ -18,7 +18,7 @@ from tierlint.formats.github import escape_data, escape_property
 PAGE = """\
 # Page
 
-This proves the brain may run backprop.
+This proves the brain may run backprop (Lillicrap et al., 2020).
 
 The cortex may run a cousin of it.
 

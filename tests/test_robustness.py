@@ -65,7 +65,7 @@ def test_many_claims_and_one_long_line(repo):
 
 
 def test_invalid_front_matter_is_reported_on_its_line_and_the_page_still_linted(repo):
-    repo.write("a.md", "---\ntitle: ok\nbad: [unclosed\n---\nThis proves the brain may run backprop.\n")
+    repo.write("a.md", "---\ntitle: ok\nbad: [unclosed\n---\nThis proves the brain may run backprop (Lillicrap et al., 2020).\n")
     payload = repo.check_json("a.md")
     assert codes(payload) == ["TL001", "TL102"]
     assert payload["diagnostics"][0]["line"] in (3, 4)
@@ -87,7 +87,7 @@ def test_unknown_tier_marker_is_a_finding(repo):
 
 def test_symlink_loops_and_links_leaving_the_repository(repo, tmp_path_factory):
     outside = tmp_path_factory.mktemp("outside") / "secret.md"
-    outside.write_text("This proves the brain may run backprop.\n")
+    outside.write_text("This proves the brain may run backprop (Lillicrap et al., 2020).\n")
     os.symlink(outside, repo.root / "leak.md")
     os.symlink(repo.root / "loop_b.md", repo.root / "loop_a.md")
     os.symlink(repo.root / "loop_a.md", repo.root / "loop_b.md")
@@ -118,7 +118,7 @@ def test_a_rule_that_raises_is_an_internal_error_finding_and_the_rest_still_repo
     bad = Rule("TL999", "explodes", "error", "s", "w", "f", "p", check=explode, plugin="fragile")
     rules = dict(plugins.all_rules(), TL999=bad)
     monkeypatch.setattr(plugins, "all_rules", lambda: rules)
-    repo.write("a.md", "This proves the brain may run backprop.\n")
+    repo.write("a.md", "This proves the brain may run backprop (Lillicrap et al., 2020).\n")
     repo.write("b.md", "The cortex may do it.\n")
     result = run(repo, "check", "--no-cache", "--format", "json", ".")
     assert result.exit_code == 2

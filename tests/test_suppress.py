@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from conftest import codes
 
-MIXED = "This proves the brain may run backprop."
+MIXED = "This proves the brain may run backprop (Lillicrap et al., 2020)."
 
 
 def test_disable_and_enable_a_range(repo):

@@ -1,8 +1,8 @@
 """Blocks → claims: every sentence of a paragraph or list item, and every table body row.
 
 Sentences are found on the masked text (so a period inside code or a URL never ends one);
-a claim's span is then widened over the emphasis delimiters that open or close it, so its
-``text`` is the claim exactly as written, markup included.
+a claim's span is then widened over the markup that opens or closes it (emphasis, a
+link's brackets), so its ``text`` is the claim exactly as written, markup included.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from typing import Any
 from .page import Block, Page
 from .segment import split_sentences
 
-_EMPHASIS_CHARS = "*_~"
 _LETTER = re.compile(r"[^\W\d_]")
 _CODE_RUN = re.compile(r"x{2,}")
 _QUESTION_END = re.compile(r"\?[\s\"'”’)\]*_]*$")
@@ -63,7 +62,7 @@ def extract_claims(page: Page) -> list[Claim]:
         else:
             spans = split_sentences(region)
         for s, e in spans:
-            start, end = _widen(text, block.start + s, block.start + e, block)
+            start, end = _widen(text, masked, block.start + s, block.start + e, block)
             prose = masked[start:end]
             if not _LETTER.search(_CODE_RUN.sub("", prose)):
                 continue  # nothing but code, URLs or punctuation
@@ -80,10 +79,11 @@ def extract_claims(page: Page) -> list[Claim]:
     return claims
 
 
-def _widen(text: str, start: int, end: int, block: Block) -> tuple[int, int]:
-    """Take in the emphasis delimiters that open or close the sentence."""
-    while start > block.start and text[start - 1] in _EMPHASIS_CHARS:
+def _widen(text: str, masked: str, start: int, end: int, block: Block) -> tuple[int, int]:
+    """Take in the markup that opens or closes the sentence (emphasis, a link's brackets):
+    characters the mask blanked that are not white space in the file."""
+    while start > block.start and masked[start - 1] == " " and not text[start - 1].isspace():
         start -= 1
-    while end < block.end and text[end] in _EMPHASIS_CHARS:
+    while end < block.end and masked[end] == " " and not text[end].isspace():
         end += 1
     return start, end

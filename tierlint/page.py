@@ -130,6 +130,7 @@ def _parser():
 
 
 _COMMENT = re.compile(r"<!--(.*?)-->", re.S)
+_CHECKBOX = re.compile(r"\[[ xX]\][ \t]+")
 _MAX_ALIASES = 10  # front matter needs few, if any; a "billion laughs" needs dozens
 
 
@@ -334,6 +335,10 @@ class _Builder:
         if in_item:
             first_in_group = not item_seen[-1]
             item_seen[-1] = True
+            if first_in_group:  # a task list's checkbox is markup: "- [x] Check the ledger."
+                box = _CHECKBOX.match(self.text, spans[0][0], spans[0][1])
+                if box and box.end() < spans[0][1]:
+                    spans[0] = (box.end(), spans[0][1])
         block = Block(
             kind=kind,
             start=spans[0][0],

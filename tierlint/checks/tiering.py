@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from typing import Iterator
 
 from ..hookspecs import hookimpl
 from ..rule import Context, Finding, Rule
-from ..tiers import CLASHES
+from ..tiers import CLASHES, clause_clash, strong_cues
 
 DECLARED = ("marker", "label", "section", "page")
-_CLAUSE_BREAK = re.compile(r"[;:—–()\[\]]")
 
 
 def check_page_errors(ctx: Context) -> Iterator[Finding]:
@@ -31,17 +29,11 @@ def check_untiered(ctx: Context) -> Iterator[Finding]:
             )
 
 
-def _strong(claim):
-    return [c for c in claim.cues if c.signals and c.entry.weight >= 1]
-
-
 def check_mixed(ctx: Context) -> Iterator[Finding]:
     for claim in ctx.claims:
-        cues = _strong(claim)
-        if len(cues) < 2:
-            continue
-        breaks = [m.start() for m in _CLAUSE_BREAK.finditer(claim.masked)]
-        clash = _first_clash(cues, breaks)
+        clash = clause_clash(claim)
+        if clash and claim.source in DECLARED and claim.tier in (clash[0].signals, clash[1].signals):
+            continue  # wording against the declared tier: TL103 reports it, once
         if clash:
             a, b = clash
             yield Finding(
@@ -54,21 +46,11 @@ def check_mixed(ctx: Context) -> Iterator[Finding]:
             )
 
 
-def _first_clash(cues, breaks):
-    for i, a in enumerate(cues):
-        for b in cues[i + 1 :]:
-            if frozenset((a.signals, b.signals)) not in CLASHES:
-                continue
-            if not any(a.end <= pos < b.start for pos in breaks):
-                return a, b
-    return None
-
-
 def check_mismatch(ctx: Context) -> Iterator[Finding]:
     for claim in ctx.claims:
         if claim.source not in DECLARED:
             continue
-        for cue in _strong(claim):
+        for cue in strong_cues(claim):
             if frozenset((cue.signals, claim.tier)) in CLASHES:
                 declared = claim.evidence[0].cue if claim.evidence else claim.tier
                 yield Finding(
