@@ -146,3 +146,13 @@ def test_scopes_are_computed_once_per_doc() -> None:
     scopes = doc.user_data["tierlint.negation"]
     assert is_negated(doc, 4, 5)
     assert doc.user_data["tierlint.negation"] is scopes
+
+
+def test_a_post_trigger_does_not_reach_back_past_a_comma() -> None:
+    import spacy
+
+    nlp = spacy.blank("en")
+    doc = nlp("Read this way, jet lag is not a malfunction.")
+    assert not is_negated(doc, 0, 3)
+    doc = nlp("A cure is not the claim.")
+    assert is_negated(doc, 0, 2)

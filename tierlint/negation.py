@@ -93,6 +93,10 @@ def _reach(doc: Doc, i: int, step: int, lex: _Lexicon) -> int:
         token = doc[i]
         if token.lower_ in lex.terminators:
             break
+        if step < 0 and token.text == ",":
+            # "[A cure] is not the claim" reaches back to its subject, not past a comma
+            # into the clause before ("Read this way, jet lag is not a malfunction").
+            break
         if not token.is_punct:
             words += 1
             if words > lex.window:
