@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .negation import is_negated
-from .nlp import doc_text
+from .nlp import doc_text, make_doc_for
 from .resources import LexiconError, Packs, load_lexicon, pack_set
 
 if TYPE_CHECKING:
@@ -224,11 +224,10 @@ def _lexicon(vocab: Vocab, packs: Packs = ()) -> _Lexicon:
 
 
 def _build(vocab: Vocab, packs: Packs = ()) -> _Lexicon:
-    from spacy.lang.en import English
     from spacy.matcher import Matcher, PhraseMatcher
 
     data = load_lexicon("clinical", packs) if packs else load_lexicon("clinical")
-    make_doc = English(vocab=vocab).make_doc
+    make_doc = make_doc_for(vocab)
     phrases = PhraseMatcher(vocab, attr="LOWER")
     numbers = Matcher(vocab)
     term_sets = data.get("terms") or {}

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .nlp import make_doc_for
 from .resources import LexiconError, Packs, load_lexicon
 
 if TYPE_CHECKING:
@@ -116,11 +117,10 @@ def _lexicon(vocab: Vocab, packs: Packs = ()) -> _Lexicon:
 
 
 def _build(vocab: Vocab, packs: Packs = ()) -> _Lexicon:
-    from spacy.lang.en import English
     from spacy.matcher import PhraseMatcher
 
     data = load_lexicon("negation", packs) if packs else load_lexicon("negation")
-    make_doc = English(vocab=vocab).make_doc
+    make_doc = make_doc_for(vocab)
     matcher = PhraseMatcher(vocab, attr="LOWER")
     for kind in _KINDS:
         phrases = [_phrase(entry, kind) for entry in data.get(kind) or []]

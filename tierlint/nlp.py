@@ -72,6 +72,18 @@ def make_docs(texts: list[str], packs: Packs = ()) -> Iterator[Any]:
 TEXT = "tierlint.text"
 
 
+def make_doc_for(vocab: Any) -> Any:
+    """A tokenizer over ``vocab`` for building lexicon matchers: the pipeline's own when
+    ``vocab`` is one of theirs (building another English costs a tenth of a second),
+    else a fresh one."""
+    for nlp in (_NLP, *_PACKED.values()):
+        if nlp is not None and nlp.vocab is vocab:
+            return nlp.make_doc
+    from spacy.lang.en import English
+
+    return English(vocab=vocab).make_doc
+
+
 def doc_text(doc: Any) -> str:
     """The text of a Doc, without rebuilding it from the tokens when it is known."""
     text = doc.user_data.get(TEXT)
