@@ -269,7 +269,8 @@ def ledger_state(name: str, path: Path, entry: Any, ledger: Ledger) -> ProofStat
         return ProofState(
             name,
             FAILING,
-            f"{name} fails {failed} of {len(band)} checks (band {band})",
+            f"{name} fails {failed} of {len(band)} checks (band {band}); fix the proof, or"
+            " lower the claim's tier until it passes",
             band,
             mode,
             path,
