@@ -57,33 +57,33 @@ class Project:
         import hashlib
         import os
 
+        config = self.config
+        root = os.path.abspath(self.root)
+        ledger = os.path.abspath(self.proofs.ledger.path)
+        proof_roots = [os.path.abspath(os.path.join(root, r)) for r in config.proof_roots]
         digest = hashlib.sha256()
-        ledger = self.proofs.ledger.path
         digest.update(_file_digest(ledger).encode())
-        proof_files = {path for paths in self.proofs.index.values() for path in paths}
-        for path in sorted(proof_files):
-            digest.update(f"proof:{path}:{_file_digest(path)}\0".encode())
-        for root_name in self.config.proof_roots:
-            directory = self.root / root_name
-            if relative_to_root(directory, self.root) is None or not directory.is_dir():
-                continue
-            for path in walk(directory):
-                rel = relative_to_root(path, self.root)
-                if path in proof_files or rel is None or matches(rel, self.config.include):
+        for path in walk(self.root):  # one pass over the repository
+            full = os.path.abspath(path)
+            if path.is_symlink():  # a link that leaves the repository is never read
+                if relative_to_root(path, self.root) is None:
                     continue
+            rel = os.path.relpath(full, root).replace(os.sep, "/")
+            under_proofs = any(full.startswith(r + os.sep) or full == r for r in proof_roots)
+            if under_proofs and path.name.endswith(config.proof_extensions):
+                digest.update(f"proof:{rel}:{_file_digest(full)}\0".encode())
+            elif path.suffix.lower() in _DATA_SUFFIXES:
+                if full != ledger:
+                    digest.update(f"data:{rel}:{_file_digest(full)}\0".encode())
+            elif under_proofs and not matches(rel, config.include):
                 try:
-                    st = os.stat(path)
+                    st = os.stat(full)
                 except OSError:
                     continue
                 digest.update(f"beside:{rel}:{st.st_size}:{st.st_mtime_ns}\0".encode())
-        if self.config.concept_prefixes:
+        if config.concept_prefixes:
             for name in sorted(self.concept_names):
                 digest.update(f"page:{name}\0".encode())
-        for path in walk(self.root):
-            if path.suffix.lower() in _DATA_SUFFIXES and path != ledger:
-                rel = relative_to_root(path.resolve(), self.root)
-                if rel is not None:  # a link that leaves the repository is never read
-                    digest.update(f"data:{rel}:{_file_digest(path)}\0".encode())
         return digest.hexdigest()
 
 
@@ -94,6 +94,7 @@ def _file_digest(path) -> str:
     import hashlib
 
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        with open(path, "rb") as handle:
+            return hashlib.sha256(handle.read()).hexdigest()
     except OSError:
         return "-"
