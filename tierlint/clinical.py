@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .negation import is_negated
-from .nlp import doc_text, make_doc_for
+from .nlp import doc_text, make_doc_for, per_vocab
 from .resources import LexiconError, Packs, load_lexicon, pack_set
 
 if TYPE_CHECKING:
@@ -214,13 +214,7 @@ def _strongest(hits: list[ClinicalHit]) -> list[ClinicalHit]:
 
 
 def _lexicon(vocab: Vocab, packs: Packs = ()) -> _Lexicon:
-    key = (id(vocab), packs)
-    lex = _LEXICONS.get(key)
-    if lex is None or lex.vocab is not vocab:
-        while len(_LEXICONS) >= _MAX_LEXICONS:  # each one keeps its vocab alive
-            del _LEXICONS[next(iter(_LEXICONS))]
-        lex = _LEXICONS[key] = _build(vocab, packs)
-    return lex
+    return per_vocab(_LEXICONS, vocab, packs, _build, _MAX_LEXICONS)
 
 
 def _build(vocab: Vocab, packs: Packs = ()) -> _Lexicon:

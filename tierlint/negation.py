@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .nlp import make_doc_for
+from .nlp import make_doc_for, per_vocab
 from .resources import LexiconError, Packs, load_lexicon
 
 if TYPE_CHECKING:
@@ -107,13 +107,7 @@ def _reach(doc: Doc, i: int, step: int, lex: _Lexicon) -> int:
 
 
 def _lexicon(vocab: Vocab, packs: Packs = ()) -> _Lexicon:
-    key = (id(vocab), packs)
-    lex = _LEXICONS.get(key)
-    if lex is None or lex.vocab is not vocab:
-        while len(_LEXICONS) >= _MAX_LEXICONS:  # each one keeps its vocab alive
-            del _LEXICONS[next(iter(_LEXICONS))]
-        lex = _LEXICONS[key] = _build(vocab, packs)
-    return lex
+    return per_vocab(_LEXICONS, vocab, packs, _build, _MAX_LEXICONS)
 
 
 def _build(vocab: Vocab, packs: Packs = ()) -> _Lexicon:

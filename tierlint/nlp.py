@@ -72,6 +72,19 @@ def make_docs(texts: list[str], packs: Packs = ()) -> Iterator[Any]:
 TEXT = "tierlint.text"
 
 
+def per_vocab(cache: dict, vocab: Any, packs: Any, build: Any, limit: int = 8) -> Any:
+    """A lexicon ``build(vocab, packs)`` makes (it must keep ``.vocab``), kept in ``cache``
+    per vocab and packs; the oldest goes when ``limit`` are kept (each keeps its vocab
+    alive)."""
+    key = (id(vocab), packs)
+    found = cache.get(key)
+    if found is None or found.vocab is not vocab:
+        while len(cache) >= limit:
+            del cache[next(iter(cache))]
+        found = cache[key] = build(vocab, packs)
+    return found
+
+
 def make_doc_for(vocab: Any) -> Any:
     """A tokenizer over ``vocab`` for building lexicon matchers: the pipeline's own when
     ``vocab`` is one of theirs (building another English costs a tenth of a second),
