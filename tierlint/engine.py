@@ -6,7 +6,7 @@ The CLI only parses options and calls this module; formatters only print its res
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
@@ -36,17 +36,8 @@ class ClaimRecord:
     evidence: list[dict[str, Any]]
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "path": self.path,
-            "line": self.line,
-            "column": self.column,
-            "end_line": self.end_line,
-            "end_column": self.end_column,
-            "text": self.text,
-            "tier": self.tier,
-            "source": self.source,
-            "evidence": self.evidence,
-        }
+        """SPEC §5's keys, in its order (the fields are declared in that order)."""
+        return asdict(self)
 
 
 @dataclass(slots=True)
