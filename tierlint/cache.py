@@ -138,12 +138,9 @@ def rules_fingerprint(rules: dict[str, Any], plugin_versions: list[str], lexicon
 def result_to_json(result: Any) -> dict[str, Any]:
     """What ``check`` needs again: the diagnostics, the count of claims, and the claims a
     diagnostic lies on (baselines match findings by their claim's text)."""
-    starts = [(d.line, d.column) for d in result.diagnostics]
-    held = [
-        c
-        for c in result.claims
-        if any((c.line, c.column) <= at < (c.end_line, c.end_column) for at in starts)
-    ]
+    from .engine import held_claims
+
+    held = result.claims if result.claim_count is not None else held_claims(result)
     return {
         "path": result.path,
         "diagnostics": [asdict(d) for d in result.diagnostics],

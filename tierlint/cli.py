@@ -180,7 +180,7 @@ def check(
     keep = _filters(baseline, diff_base)  # before linting: a bad baseline or REV fails fast
     resolver = _resolver(config, select, ignore)
     cache = None if no_cache else _cache(Path(cache_dir) if cache_dir else None)
-    linter = Linter(resolver, fail_on=fail_on, cache=cache)
+    linter = Linter(resolver, fail_on=fail_on, cache=cache, keep_claims=False)
     report = _lint(linter, resolver, list(paths), stdin_filename, fail_on, jobs)
     if write_baseline:
         _write_baseline(report, Path(write_baseline), writers[fmt])

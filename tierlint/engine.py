@@ -144,7 +144,13 @@ def rule_selected(rule: Rule, select: Iterable[str] | None, ignore: Iterable[str
 class Linter:
     """Lints files and texts with the rules every plugin provides."""
 
-    def __init__(self, resolver: ConfigResolver, fail_on: str | None = None, cache=None) -> None:
+    def __init__(
+        self,
+        resolver: ConfigResolver,
+        fail_on: str | None = None,
+        cache=None,
+        keep_claims: bool = True,
+    ) -> None:
         from .plugins import all_rules
         from .project import Project
 
@@ -154,6 +160,8 @@ class Linter:
         self._project_type = Project
         self.fail_on = fail_on
         self.cache = cache  # a tierlint.cache.Cache, or None
+        # False: results keep only the claims a finding lies on (``check`` needs no more)
+        self.keep_claims = keep_claims
 
     # -- files
     def collect(self, paths: list[str]) -> list[tuple[str, Path, Config]]:
@@ -223,6 +231,8 @@ class Linter:
             result = self.lint_text(decode(read_bytes(path)), display, path, config)
         except Unreadable as exc:
             result = FileResult(display, skipped=exc.reason, file=path, root_path=_root_path(path, config))
+        if not self.keep_claims:
+            result = self.slim(result)
         if use_cache:
             self._store(display, path, config, result)
         return result
@@ -289,6 +299,13 @@ class Linter:
             lines=spanned_lines(page, diagnostics),
         )
 
+    def slim(self, result: FileResult) -> FileResult:
+        """``result`` keeping only the claims a diagnostic lies on (what ``check`` and its
+        baselines need) and the count of the others."""
+        if result.claim_count is not None:
+            return result
+        return replace(result, claims=held_claims(result), claim_count=len(result.claims))
+
     def project(self, config: Config):
         project = self._projects.get(config.root)
         if project is None:
@@ -353,6 +370,22 @@ def tier_pages(pages: list[Page], packs: Packs = ()) -> list[list[Claim]]:
     for page, cs in zip(pages, claims):
         assign_tiers(page, cs, packs)
     return claims
+
+
+def held_claims(result: FileResult) -> list[ClaimRecord]:
+    """The claims of ``result`` that some diagnostic starts in (claims are in order and do
+    not overlap, so each diagnostic is placed by bisection)."""
+    from bisect import bisect_right
+
+    claims = result.claims
+    starts = [(c.line, c.column) for c in claims]
+    held: dict[int, ClaimRecord] = {}
+    for d in result.diagnostics:
+        at = (d.line, d.column)
+        i = bisect_right(starts, at) - 1
+        if i >= 0 and at < (claims[i].end_line, claims[i].end_column):
+            held[i] = claims[i]
+    return [held[i] for i in sorted(held)]
 
 
 def claim_record(page: Page, claim: Claim) -> ClaimRecord:
