@@ -197,74 +197,77 @@ class Linter:
             out.append((display, path, config))
 
     def lint_paths(self, paths: list[str], jobs: int | None = None) -> Report:
-        """Lint every file under ``paths``; ``jobs`` processes (None: chosen by the work)."""
+        """Lint every file under ``paths``; ``jobs`` processes (None: chosen by the work).
+        Each file is read once: its bytes key the cache and are what is linted."""
         targets = self.collect(paths)
         results: list[FileResult | None] = [None] * len(targets)
-        todo = []
+        todo: list[tuple[int, bytes | None, str | None]] = []  # (index, bytes, cache key)
         for i, (display, path, config) in enumerate(targets):
-            cached = self._cached(display, path, config)
+            data, key = self._read(display, path, config)
+            cached = self._lookup(key, config, path)
             if cached is not None:
                 results[i] = cached
             else:
-                todo.append(i)
-        workers = choose_jobs(len(todo)) if jobs is None else max(1, jobs)
-        if workers > 1 and len(todo) > 1:
+                todo.append((i, data, key))
+        work = [(*targets[i], data) for i, data, _ in todo]
+        workers = choose_jobs(len(work)) if jobs is None else max(1, jobs)
+        if workers > 1 and len(work) > 1:
             from .parallel import lint_in_processes
 
-            fresh = lint_in_processes(self, [targets[i] for i in todo], workers)
+            fresh = lint_in_processes(self, work, workers)
         else:
-            fresh = [self.lint_file(*targets[i], use_cache=False) for i in todo]
-        for i, result in zip(todo, fresh):
+            fresh = [self.lint_data(*w) for w in work]
+        for (i, _, key), result in zip(todo, fresh):
             results[i] = result
-            self._store(*targets[i], result)
+            self._store(key, targets[i][2], result)
         return Report(results, self._fail_on(targets[0][2] if targets else None))
 
     def _fail_on(self, config: Config | None) -> str:
         return self.fail_on or (config.fail_on if config else "warning")
 
     def lint_file(self, display: str, path: Path, config: Config, use_cache: bool = True) -> FileResult:
-        if use_cache:
-            cached = self._cached(display, path, config)
-            if cached is not None:
-                return cached
-        try:
-            result = self.lint_text(decode(read_bytes(path)), display, path, config)
-        except Unreadable as exc:
-            result = FileResult(display, skipped=exc.reason, file=path, root_path=_root_path(path, config))
-        if not self.keep_claims:
-            result = self.slim(result)
-        if use_cache:
-            self._store(display, path, config, result)
+        data, key = self._read(display, path, config) if use_cache else (None, None)
+        cached = self._lookup(key, config, path)
+        if cached is not None:
+            return cached
+        result = self.lint_data(display, path, config, data)
+        self._store(key, config, result)
         return result
 
-    def _cache_key(self, display: str, path: Path, config: Config) -> str | None:
+    def lint_data(self, display: str, path: Path, config: Config, data: bytes | None) -> FileResult:
+        """Lint a file's bytes (None: read them now)."""
+        try:
+            if data is None:
+                data = read_bytes(path)
+            result = self.lint_text(decode(data), display, path, config)
+        except Unreadable as exc:
+            result = FileResult(display, skipped=exc.reason, file=path, root_path=_root_path(path, config))
+        return result if self.keep_claims else self.slim(result)
+
+    def _read(self, display: str, path: Path, config: Config) -> tuple[bytes | None, str | None]:
+        """The file's bytes and, with a cache, the key they give (None when unreadable)."""
         if self.cache is None:
-            return None
+            return None, None
         try:
             data = read_bytes(path)
         except Unreadable:
-            return None
-        return self.cache.key(data, display, config, self.project(config).state)
+            return None, None
+        return data, self.cache.key(data, display, config, self.project(config).state)
 
-    def _cached(self, display: str, path: Path, config: Config) -> FileResult | None:
-        key = self._cache_key(display, path, config)
-        if key is None:
-            return None
-        found = self.cache.get(key, config)
+    def _lookup(self, key: str | None, config: Config, path: Path) -> FileResult | None:
+        found = self.cache.get(key, config) if key is not None else None
         if found is None:
             return None
         from .cache import result_from_json
 
         return result_from_json(found, path)
 
-    def _store(self, display: str, path: Path, config: Config, result: FileResult) -> None:
-        if any(d.code == INTERNAL_ERROR.code for d in result.diagnostics):
-            return  # a rule failed: do not keep a result it may fail differently on
-        key = self._cache_key(display, path, config)
-        if key is not None:
-            from .cache import result_to_json
+    def _store(self, key: str | None, config: Config, result: FileResult) -> None:
+        if key is None or any(d.code == INTERNAL_ERROR.code for d in result.diagnostics):
+            return  # no cache, or a rule failed: do not keep a result it may fail differently on
+        from .cache import result_to_json
 
-            self.cache.put(key, config, result_to_json(result))
+        self.cache.put(key, config, result_to_json(result))
 
     def lint_text(self, text: str, display: str, path: Path, config: Config) -> FileResult:
         from .suppress import read_directives

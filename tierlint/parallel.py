@@ -15,17 +15,20 @@ from typing import Any
 _LINTER: Any = None  # the parent's Linter, inherited by forked workers
 
 
-def _lint_chunk(chunk: list[tuple[str, Path, Any]]) -> list[Any]:
-    return [_LINTER.lint_file(display, path, config, use_cache=False) for display, path, config in chunk]
+def _lint_chunk(chunk: list[tuple[str, Path, Any, bytes | None]]) -> list[Any]:
+    return [_LINTER.lint_data(*work) for work in chunk]
 
 
-def lint_in_processes(linter: Any, targets: list[tuple[str, Path, Any]], workers: int) -> list[Any]:
+def lint_in_processes(
+    linter: Any, targets: list[tuple[str, Path, Any, bytes | None]], workers: int
+) -> list[Any]:
+    """Lint (display, path, config, bytes or None) targets in ``workers`` processes."""
     global _LINTER
     if "fork" not in multiprocessing.get_all_start_methods():
-        return [linter.lint_file(*t, use_cache=False) for t in targets]
+        return [linter.lint_data(*t) for t in targets]
     from .nlp import pipeline
 
-    for packs in dict.fromkeys(config.packs for _, _, config in targets):
+    for packs in dict.fromkeys(t[2].packs for t in targets):
         pipeline(packs)  # warm, before forking: one pipeline per set of rule packs
     _LINTER = linter
     size = max(1, -(-len(targets) // (workers * 4)))
