@@ -386,17 +386,28 @@ def proofs(path, fmt, config) -> None:
 @click.argument("path", default="corpus", type=click.Path(exists=True))
 @click.option("--split", type=click.Choice(["dev", "test", "all"]), default="all", show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--gold",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Score the page PATH against this gold file instead of the NAME.gold.yaml beside it.",
+)
 @click.option("--config", type=click.Path(dir_okay=False), help="Use this config file.")
 @_guard
-def eval_(path, split, fmt, config) -> None:
-    """Measure tiers and findings against the gold files (NAME.gold.yaml) under PATH."""
+def eval_(path, split, fmt, gold, config) -> None:
+    """Measure tiers and findings against the gold files (NAME.gold.yaml) under PATH.
+
+    Prints per-tier precision, recall and F1, the confusion matrix, per-rule precision and
+    recall of findings, and every claim and finding that disagrees with gold. The gold
+    format is in corpus/README.md."""
     import json
 
     from .engine import Linter
     from .evaluate import GoldError, evaluate, format_text
 
+    split = None if split == "all" else split
     try:
-        result = evaluate(Linter(_resolver(config, None, None)), Path(path), None if split == "all" else split)
+        linter = Linter(_resolver(config, None, None))
+        result = evaluate(linter, Path(path), split, Path(gold) if gold else None)
     except GoldError as exc:
         raise UserError(str(exc)) from None
     data = result.to_json()

@@ -89,13 +89,24 @@ def gold_files(path: Path) -> list[Path]:
     return sorted(path.rglob("*.gold.yaml"))
 
 
-def evaluate(linter: Linter, path: Path, split: str | None = None) -> Evaluation:
+def evaluate(
+    linter: Linter, path: Path, split: str | None = None, gold_file: Path | None = None
+) -> Evaluation:
+    """Score the pages under ``path`` against their sidecar gold files; with ``gold_file``,
+    score the one page ``path`` against that file."""
     ev = Evaluation()
-    for gold_path in gold_files(path):
+    if gold_file is not None:
+        if not path.is_file() or path.name.endswith(".gold.yaml"):
+            raise GoldError(f"{path}: with --gold, PATH is the one page the gold file describes")
+        pairs = [(gold_file, path)]
+    else:
+        pairs = [
+            (g, g.with_name(g.name[: -len(".gold.yaml")] + ".md")) for g in gold_files(path)
+        ]
+    for gold_path, page_path in pairs:
         gold = _read_gold(gold_path)
         if split and gold.get("split", "dev") != split:
             continue
-        page_path = gold_path.with_name(gold_path.name[: -len(".gold.yaml")] + ".md")
         if not page_path.is_file():
             raise GoldError(f"{gold_path}: no page {page_path.name} beside it")
         config = linter.resolver.for_path(page_path)
@@ -113,6 +124,20 @@ def _read_gold(path: Path) -> dict[str, Any]:
         raise GoldError(f"{path}: cannot read the gold file ({exc})") from None
     if not isinstance(data, dict):
         raise GoldError(f"{path}: a gold file is a mapping (split, claims, findings, must_not_fire)")
+    if data.get("split", "dev") not in ("dev", "test"):
+        raise GoldError(f"{path}: split is dev or test, not {data['split']!r}")
+    for key, needed in (("claims", "text"), ("findings", "code"), ("must_not_fire", "code")):
+        items = data.get(key) or []
+        if not isinstance(items, list):
+            raise GoldError(f"{path}: {key} is a list")
+        for n, item in enumerate(items, 1):
+            if not isinstance(item, dict) or item.get(needed) in (None, ""):
+                raise GoldError(f"{path}: {key} entry {n} needs {needed!r}")
+            if key == "claims" and item.get("tier") not in TIER_NAMES:
+                raise GoldError(
+                    f"{path}: claims entry {n} has tier {item.get('tier')!r};"
+                    " use exact, hypothesis, lens or null"
+                )
     return data
 
 
@@ -206,7 +231,11 @@ def _score(ev: Evaluation, gold_path: Path, gold: dict[str, Any], text: str, res
 
 
 def format_text(data: dict[str, Any]) -> str:
-    out = [f"{data['pages']} pages, {data['claims']} gold claims: tier accuracy {data['tier_accuracy']}%", ""]
+    out = [
+        f"{data['pages']} pages, {data['claims']} gold claims:"
+        f" tier accuracy {_percent(data['tier_accuracy'])}",
+        "",
+    ]
     out.append(f"{'tier':<12}{'precision':>10}{'recall':>8}{'F1':>8}{'support':>9}")
     for tier, m in data["tiers"].items():
         out.append(f"{tier:<12}{_n(m['precision']):>10}{_n(m['recall']):>8}{_n(m['f1']):>8}{m['support']:>9}")
@@ -219,7 +248,7 @@ def format_text(data: dict[str, Any]) -> str:
     f = data["findings"]
     out.append("")
     out.append(
-        f"findings: {f['fired']}/{f['expected']} expected fired (recall {f['recall']}%),"
+        f"findings: {f['fired']}/{f['expected']} expected fired (recall {_percent(f['recall'])}),"
         f" {f['unexpected']} unexpected; must-not-fire: {f['must_not_fire_violated']}"
         f" of {f['must_not_fire']} violated"
     )
@@ -247,3 +276,8 @@ def format_text(data: dict[str, Any]) -> str:
 
 def _n(x: float | None) -> str:
     return "-" if x is None else f"{x:.1f}"
+
+
+def _percent(value: float | None) -> str:
+    """A figure with its percent sign, or "n/a" when there was nothing to measure."""
+    return "n/a" if value is None else f"{value}%"
