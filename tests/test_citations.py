@@ -38,6 +38,13 @@ def found(text: str) -> list[tuple[str, str]]:
 
 # (text, [(kind, covered text), ...]); every covered text here is complete.
 FOUND = [
+    # an item after prose words, closing its bracket
+    ("(see the discussion in Hoel, 2021)", [("author-year", "Hoel, 2021")]),
+    ("(as reviewed by Smith and Jones 2019, p. 4)", [("author-year", "Smith and Jones 2019, p. 4")]),
+    # authors, a title or venue that is not in the lexicon, a year closing the bracket
+    ("(Maslach & Leiter, *World Psychiatry* 2016)".replace("*", " "),
+     [("venue-year", "Maslach & Leiter,  World Psychiatry  2016")]),
+    ("(Cannon, The Wisdom of the Body, 1932)", [("venue-year", "Cannon, The Wisdom of the Body, 1932")]),
     # author–year, parenthetical
     ("(Whittington & Bogacz, 2017)", [("author-year", "Whittington & Bogacz, 2017")]),
     ("(Whittington and Bogacz 2017)", [("author-year", "Whittington and Bogacz 2017")]),
@@ -291,6 +298,8 @@ def test_footnote_definition_texts_cite() -> None:
 # --- what is not found --------------------------------------------------------------------
 
 NOT_FOUND = [
+    "(the team moved to Berlin in 2020)",  # prose words, but no author item closes it
+    "(in March 2020)",
     # years and numbers in narration
     "In 2020 we moved to Berlin.",
     "Since 2019, the team has grown.",

@@ -126,13 +126,17 @@ def _entries():
 @pytest.mark.parametrize("entry", _entries())
 def test_every_cue_entry_earns_its_place(entry):
     """Each lexicon entry's own example is inferred with the entry's tier (and its cue in
-    the evidence); each of its `not` sentences does not count it."""
+    the evidence); each of its `not` sentences does not count it. An ``infers: false`` entry
+    is found in its example, and its `not` sentences get no tier from it."""
     phrases = entry["phrase"] if isinstance(entry["phrase"], list) else [entry["phrase"]]
     claims = tier_page(parse_page(entry["example"] + "\n"))
     cues = [c for claim in claims for c in claim.cues if c.entry.phrases == tuple(phrases)]
     assert cues and cues[0].signals == entry["tier"], entry["example"]
     for sentence in entry.get("not", []):
         claims = tier_page(parse_page(sentence + "\n"))
+        if entry.get("infers") is False:
+            assert all(claim.tier != entry["tier"] for claim in claims), sentence
+            continue
         counted = [
             c
             for claim in claims
@@ -140,3 +144,24 @@ def test_every_cue_entry_earns_its_place(entry):
             if c.entry.phrases == tuple(phrases) and c.signals == entry["tier"]
         ]
         assert not counted, sentence
+
+
+def test_a_non_inferring_cue_contradicts_a_declared_lens_but_infers_nothing(tmp_path):
+    """"Clinically proven" states a lens as proven fact (TL103), but in untiered marketing
+    copy it is clinical wording, not an exact claim wanting a proof (no TL201)."""
+    from click.testing import CliRunner
+
+    from tierlint.cli import main
+
+    page = tmp_path / "p.md"
+    page.write_text(
+        "<!-- tier: lens -->\nThe Reset is clinically proven to reduce stress.\n\n"
+        "Our new series is clinically proven to ease stiffness.\n"
+    )
+    result = CliRunner().invoke(main, ["check", "--no-cache", "--format", "json", str(page)])
+    payload = __import__("json").loads(result.output)
+    codes = sorted((d["line"], d["code"]) for d in payload["diagnostics"])
+    assert (2, "TL103") in codes
+    assert not [c for c in codes if c[1] == "TL201"]
+    claims = tier_page(parse_page(page.read_text()))
+    assert claims[-1].tier is None

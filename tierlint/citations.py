@@ -198,6 +198,10 @@ def _patterns(packs: Packs = ()) -> _Patterns:
     pages = r"\d+(?:\s*[–-]\s*\d+)?"
     locator = rf"(?:,\s*(?i:pp?\.?|ch(?:ap)?\.|sec\.|§|fig\.|para\.)\s*{pages}|:\s*{pages})"
     item = rf"(?P<c>{surname}{others}(?:{last})?(?:{et_al})?(?:,\s*|\s+){years}(?:{locator})?)"
+    titled = (
+        rf"(?P<c>{surname}{others}(?:{last})?(?:{et_al})?,\s+{upper}[^()\[\];\n]{{0,150}}?"
+        rf"(?:,\s*|\s+){years}(?:{locator})?)"
+    )
     # A venue, then its year, maybe after volume and pages: "Nature 521, 436–444 (2015)".
     # After an author list, a venue need not be in the lexicon when it is shaped like one:
     # capitalised words opened by an abbreviation or acronym ("Am. J. Psychiatry", "PLOS ONE",
@@ -231,6 +235,14 @@ def _patterns(packs: Packs = ()) -> _Patterns:
         ("venue-year", rf"(?P<c>{venue_year})"),
         # "(Friston, 2010", "[see Friston 2010" — an item opening a bracket
         ("author-year", rf"[(\[]\s*(?:{prefix}){{0,2}}{item}"),
+        # "(see the discussion in Hoel, 2021)" — prose words, then an item closing the bracket
+        (
+            "author-year",
+            rf"[(\[]\s*(?:{prefix}){{0,2}}(?:[a-z][\w'’-]*,?\s+){{1,6}}{item}(?=\s*[;)\]])",
+        ),
+        # "(Maslach & Leiter, World Psychiatry 2016)", "(Cannon, The Wisdom of the Body,
+        # 1932)" — authors, a title or venue, a year closing the bracket (or a table cell)
+        ("venue-year", rf"[(\[]\s*(?:{prefix}){{0,2}}{titled}(?=\s*[;)\]])"),
         # "; Rao & Ballard, 1999" — a later item, inside a bracket that closes
         ("author-year", rf";\s*(?:{prefix}){{0,2}}{item}(?=[^()\[\]]{{0,300}}[)\]])"),
         # ", Rao & Ballard 1999)" — a comma-separated item that ends the list

@@ -38,6 +38,7 @@ class CueEntry:
     followed_by: frozenset[str]  # empty: no condition
     preceded_by: frozenset[str]
     not_if: frozenset[str]  # token shapes (SHAPES) that make the match another sense
+    infers: bool = True  # False: only contradicts a declared tier (TL103), never infers one
 
 
 @dataclass(slots=True)
@@ -81,6 +82,7 @@ def cue_entries(packs: Packs = ()) -> tuple[CueEntry, ...]:
                 followed_by=_words(raw, "followed_by", i),
                 preceded_by=_words(raw, "preceded_by", i),
                 not_if=_shapes(raw, i),
+                infers=bool(raw.get("infers", True)),
             )
         )
     return tuple(entries)
@@ -295,15 +297,20 @@ _CLAUSE_BREAK = re.compile(r"[;:—–()\[\]]")
 _TIER_NAME = re.compile(r"\b(?:(exact)|(hypothes[ie]s)|(lens(?:es)?))\b", re.I)
 
 
-def strong_cues(claim: Claim) -> list[Cue]:
-    """The cues that count for a tier with full weight (weak ones never clash)."""
-    return [c for c in claim.cues if c.signals and c.entry.weight >= 1]
+def strong_cues(claim: Claim, inferring: bool = False) -> list[Cue]:
+    """The cues that count for a tier with full weight (weak ones never clash); with
+    ``inferring``, only those that may infer a tier (not ``infers: false`` ones)."""
+    return [
+        c
+        for c in claim.cues
+        if c.signals and c.entry.weight >= 1 and (c.entry.infers or not inferring)
+    ]
 
 
 def clause_clash(claim: Claim) -> tuple[Cue, Cue] | None:
     """Two cues of clashing tiers in one clause ("this proves the brain may…"); clauses end
     at ; : — – and brackets."""
-    cues = strong_cues(claim)
+    cues = strong_cues(claim, inferring=True)
     if len(cues) < 2:
         return None
     breaks = [m.start() for m in _CLAUSE_BREAK.finditer(claim.masked)]
@@ -336,7 +343,7 @@ def infer_tier(claim: Claim) -> tuple[str | None, list[Evidence]]:
         return None, []
     scores = dict.fromkeys(TIERS, 0.0)
     for cue in claim.cues:
-        if cue.signals:
+        if cue.signals and cue.entry.infers:
             scores[cue.signals] += cue.entry.weight
     best = max(scores.values())
     if best <= 0:
@@ -355,7 +362,7 @@ def infer_tier(claim: Claim) -> tuple[str | None, list[Evidence]]:
     evidence = [
         Evidence(cue.text, tier, claim.start + cue.start, cue.negated)
         for cue in claim.cues
-        if cue.signals == tier
+        if cue.signals == tier and cue.entry.infers
     ]
     return tier, evidence
 

@@ -11,7 +11,6 @@ from ..rule import Context, Finding, Rule
 _MESSAGES = {
     "TL401": "{cue!r} sounds clinical ({category}); a concept page offers no diagnosis,"
     " treatment or cure: reword it as a perspective, or negate it",
-    "TL402": "{cue!r} promises a health outcome; remove the promise",
 }
 
 
@@ -24,25 +23,38 @@ def _hits(ctx: Context):
     return hits
 
 
-def _check(code: str):
-    def check(ctx: Context) -> Iterator[Finding]:
-        for claim, hit in _hits(ctx):
-            if hit.code != code:
-                continue
-            severity = None
-            if code == "TL401":
-                severity = "error" if claim.tier == "lens" else "warning"
+def check_clinical(ctx: Context) -> Iterator[Finding]:
+    """One TL401 per clinical phrase: each is its own thing to reword."""
+    for claim, hit in _hits(ctx):
+        if hit.code == "TL401":
             text = claim.text[hit.start : hit.end]
             yield Finding(
-                code,
+                "TL401",
                 claim.start + hit.start,
                 claim.start + hit.end,
-                _MESSAGES[code].format(cue=text, category=hit.category.replace("-", " ")),
-                severity=severity,
+                _MESSAGES["TL401"].format(cue=text, category=hit.category.replace("-", " ")),
+                severity="error" if claim.tier == "lens" else "warning",
                 tier=claim.tier,
             )
 
-    return check
+
+def check_promise(ctx: Context) -> Iterator[Finding]:
+    """One TL402 per claim: "you will feel guaranteed relief within weeks" is one promise,
+    however many of its words promise."""
+    by_claim: dict[int, tuple[object, list]] = {}
+    for claim, hit in _hits(ctx):
+        if hit.code == "TL402":
+            by_claim.setdefault(id(claim), (claim, []))[1].append(hit)
+    for claim, hits in by_claim.values():
+        cues = " and ".join(repr(claim.text[h.start : h.end]) for h in hits)
+        verb = "promises" if len(hits) == 1 else "promise"
+        yield Finding(
+            "TL402",
+            claim.start + hits[0].start,
+            claim.start + max(h.end for h in hits),
+            f"{cues} {verb} a health outcome; remove the promise",
+            tier=claim.tier,
+        )
 
 
 RULES = [
@@ -56,7 +68,7 @@ RULES = [
         " never sound clinical. Negated uses (\"never a cure\") are fine.",
         fires="3. Interpretive lens — breathwork heals anxiety and treats PTSD.",
         passes="3. Interpretive lens — a shape for the felt experience, never a clinical claim and never a cure.",
-        check=_check("TL401"),
+        check=check_clinical,
     ),
     Rule(
         code="TL402",
@@ -67,7 +79,7 @@ RULES = [
         " the practice is, not what it will do to the reader's health.",
         fires="This practice will heal your trauma within weeks.",
         passes="Some readers find the practice steadying; it is no substitute for care.",
-        check=_check("TL402"),
+        check=check_promise,
     ),
 ]
 
