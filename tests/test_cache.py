@@ -122,3 +122,81 @@ def test_output_does_not_depend_on_jobs_or_file_order(repo):
     listed = repo.check_json("--no-cache", *shuffled)
     key = lambda d: (d["path"], d["line"], d["column"], d["code"])  # noqa: E731
     assert sorted(listed["diagnostics"], key=key) == sorted(one["diagnostics"], key=key)
+
+
+# --- the manifest: a large run knows unchanged files by their stat signature -------------
+
+MANY = 40  # above engine.MANIFEST_MIN_FILES
+
+
+def _many_pages(repo, settled: bool = True) -> list:
+    import os
+    import time
+
+    paths = []
+    for n in range(MANY):
+        path = repo.write(f"pages/p{n:02d}.md", f"Page {n}. The cortex may do it.\n")
+        if settled:  # written long enough ago for its stat signature to be trusted
+            old = time.time() - 60
+            os.utime(path, (old, old))
+        paths.append(path)
+    return paths
+
+
+def _reads(monkeypatch) -> list:
+    import tierlint.engine
+
+    read = []
+    real = tierlint.engine.read_bytes
+
+    def counting(path):
+        read.append(str(path))
+        return real(path)
+
+    monkeypatch.setattr(tierlint.engine, "read_bytes", counting)
+    return read
+
+
+def test_a_large_unchanged_run_reads_no_page(repo, monkeypatch):
+    _many_pages(repo)
+    first = repo.check_json("pages")
+    assert (repo.root / ".tierlint_cache" / "manifest.json").is_file()
+    read = _reads(monkeypatch)
+    assert repo.check_json("pages") == first
+    assert read == []
+
+
+def test_a_page_edited_since_is_read_again_even_with_its_old_mtime(repo, monkeypatch):
+    import os
+
+    paths = _many_pages(repo)
+    repo.check_json("pages")
+    st = os.stat(paths[3])
+    # same size, same modification time: only the change time (which no one can set back) moved
+    paths[3].write_text("It cures insomnia.".ljust(st.st_size - 1) + "\n")
+    os.utime(paths[3], ns=(st.st_atime_ns, st.st_mtime_ns))
+    read = _reads(monkeypatch)
+    payload = repo.check_json("pages")
+    assert [p for p in read if p.endswith("p03.md")] and len(read) == 1
+    assert "TL401" in codes(payload)
+
+
+def test_pages_just_written_are_not_trusted_by_their_signature(repo, monkeypatch):
+    _many_pages(repo, settled=False)
+    repo.check_json("pages")
+    manifest = repo.root / ".tierlint_cache" / "manifest.json"
+    # too fresh: a write within the clock's tick could hide behind an unchanged signature
+    assert not manifest.exists() or json.loads(manifest.read_text())["files"] == {}
+    read = _reads(monkeypatch)
+    repo.check_json("pages")
+    assert len(read) == MANY  # read again, and answered from the content-keyed entries
+
+
+def test_a_corrupt_or_foreign_manifest_is_ignored(repo):
+    _many_pages(repo)
+    first = repo.check_json("pages")
+    manifest = repo.root / ".tierlint_cache" / "manifest.json"
+    for junk in ("{not json", '{"format": 999}', "[]", '{"format": 2, "salt": "x"}'):
+        manifest.write_text(junk)
+        result = repo.run("check", "--format", "json", "pages")
+        assert json.loads(result.stdout) == first and "warning" not in result.stderr

@@ -41,6 +41,8 @@ class Cache:
         self.salt = salt  # the rules' fingerprint: version, plugins, lexicons
         self.broken = False
         self._configs: dict[int, tuple[Config, str]] = {}
+        self._manifests: dict[Path, Manifest] = {}
+        self._dirs: dict[int, tuple[Config, Path]] = {}
 
     def _fingerprint(self, config: Config) -> str:
         known = self._configs.get(id(config))
@@ -49,15 +51,36 @@ class Cache:
         return known[1]
 
     def _dir(self, config: Config) -> Path:
-        return self.directory or config.root / CACHE_DIR_NAME
+        if self.directory is not None:
+            return self.directory
+        known = self._dirs.get(id(config))
+        if known is None or known[0] is not config:
+            known = self._dirs[id(config)] = (config, config.root / CACHE_DIR_NAME)
+        return known[1]
 
-    def key(self, data: bytes, display: str, config: Config, project_state: str) -> str:
+    def key(self, content: str, display: str, config: Config, project_state: str) -> str:
+        """The entry key of a file whose bytes have the digest ``content``
+        (``content_digest``), reported under ``display``."""
         digest = hashlib.sha256()
-        for part in (self.salt, project_state, display, self._fingerprint(config)):
+        for part in (self.salt, project_state, display, self._fingerprint(config), content):
             digest.update(part.encode("utf-8", "surrogatepass"))
             digest.update(b"\0")
-        digest.update(data)
         return digest.hexdigest()
+
+    def manifest(self, config: Config) -> "Manifest":
+        """The manifest of the cache directory ``config`` uses (one per directory)."""
+        directory = self._dir(config)
+        found = self._manifests.get(directory)
+        if found is None:
+            found = self._manifests[directory] = Manifest(directory, self.salt)
+        return found
+
+    def save_manifests(self) -> None:
+        """Write the manifests this run changed (a failure only costs the next run time)."""
+        if self.broken:
+            return
+        for manifest in self._manifests.values():
+            manifest.save()
 
     def get(self, key: str, config: Config) -> dict[str, Any] | None:
         if self.broken:
@@ -100,6 +123,110 @@ class Cache:
         if not self.broken:
             self.broken = True
             self.warn(f"cache disabled for this run: {message}")
+
+
+def content_digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+class Manifest:
+    """What a large run needs to re-check an unchanged repository without reading its
+    pages or one entry file per page: per file, its stat signature (size, times, inode) and
+    content digest as last read, and the results of the keys those files last had.
+
+    It only speeds the content cache up; it never decides alone. A file is trusted by its
+    signature only when it was last modified at least ``_SETTLED_NS`` before it was read (a
+    write within the file system's time resolution after the read could otherwise keep the
+    signature: git's "racy clean" problem), and the key is still computed from the content
+    digest, the configuration and the repository state, so any other change is a miss. It is
+    one JSON file, replaced atomically; when concurrent runs both write it, the last one
+    wins and the other's files are read again next time, their entries still in the cache.
+    """
+
+    NAME = "manifest.json"
+
+    def __init__(self, directory: Path, salt: str) -> None:
+        self.path = directory / self.NAME
+        self.salt = salt
+        self.files: dict[str, list[Any]] = {}  # path → [size, mtime_ns, ctime_ns, ino, digest, key]
+        self.results: dict[str, dict[str, Any]] = {}  # key → result
+        self.changed = False
+        try:
+            with open(self.path, encoding="utf-8") as handle:
+                data = json.load(handle)
+            if isinstance(data, dict) and data.get("format") == _FORMAT and data.get("salt") == salt:
+                self.files = data["files"]
+                self.results = data["results"]
+        except (OSError, ValueError, KeyError, TypeError):
+            pass  # no manifest yet, or one this version cannot use: start afresh
+
+    @staticmethod
+    def signature(st: os.stat_result) -> list[int]:
+        return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+
+    def digest(self, path: str, st: os.stat_result) -> str | None:
+        """The content digest recorded for ``path`` when its signature is unchanged."""
+        known = self.files.get(path)
+        if known is not None and known[:4] == self.signature(st):
+            return known[4]
+        return None
+
+    def result(self, key: str) -> dict[str, Any] | None:
+        return self.results.get(key)
+
+    def note(
+        self,
+        path: str,
+        st: os.stat_result | None,
+        read_ns: int,
+        digest: str,
+        key: str,
+        result: dict[str, Any],
+    ) -> None:
+        """Record a file read at ``read_ns`` (``time.time_ns()`` before reading) and its result."""
+        signature = self.signature(st) if st is not None else None
+        if signature is None or read_ns - st.st_mtime_ns < _SETTLED_NS:
+            if self.files.pop(path, None) is not None:
+                self.changed = True
+            return
+        entry = [*signature, digest, key]
+        if self.files.get(path) != entry:
+            self.files[path] = entry
+            self.changed = True
+        if key not in self.results:
+            self.results[key] = result
+            self.changed = True
+
+    def save(self) -> None:
+        if not self.changed:
+            return
+        live = {entry[5] for entry in self.files.values()}
+        results = {k: v for k, v in self.results.items() if k in live}
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            _ignore_marker(self.path.parent)
+            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-", suffix=".json")
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                    json.dump(
+                        {"format": _FORMAT, "salt": self.salt, "files": self.files, "results": results},
+                        handle,
+                        ensure_ascii=False,
+                        separators=(",", ":"),
+                    )
+                os.replace(tmp, self.path)
+            except BaseException:
+                try:
+                    os.unlink(tmp)
+                except OSError:
+                    pass
+                raise
+        except OSError:
+            pass  # the manifest only saves time; the entries themselves are written
+        self.changed = False
+
+
+_SETTLED_NS = 2_000_000_000  # modified this recently before being read: not trusted by stat
 
 
 def _ignore_marker(directory: Path) -> None:

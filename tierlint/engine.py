@@ -6,6 +6,7 @@ The CLI only parses options and calls this module; formatters only print its res
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable
@@ -13,12 +14,17 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable
 from .claims import Claim, extract_claims
 from .config import SEVERITY_RANK, Config, ConfigResolver, relative_to_root
 from .diagnostics import Diagnostic
-from .files import InputError, Unreadable, decode, matches, read_bytes, walk
+from .files import InputError, Unreadable, decode, matches, read_bytes, walk_dirs
 from .page import Page, parse_page
 from .rule import Context, Finding, Rule
 
 if TYPE_CHECKING:
     from .resources import Packs
+
+
+# A run of at least this many files keeps a manifest (cache.Manifest): below it, the
+# manifest's one larger read would cost more than the few entry files it saves.
+MANIFEST_MIN_FILES = 32
 
 
 @dataclass(slots=True)
@@ -167,20 +173,13 @@ class Linter:
     def collect(self, paths: list[str]) -> list[tuple[str, Path, Config]]:
         """(display path, path, config) for every file to lint, in a stable order."""
         out: list[tuple[str, Path, Config]] = []
-        seen: set[Path] = set()
+        seen: set[str] = set()
         for given in paths:
             path = Path(given)
             if not path.exists() and not path.is_symlink():
                 raise InputError(f"{given}: no such file or directory")
             if path.is_dir():
-                for file in walk(path):
-                    config = self.resolver.for_path(file)
-                    rel = _relative(file, config.root)
-                    if rel is None:  # a link to a file outside the repository
-                        continue
-                    if not matches(rel, config.include) or matches(rel, config.exclude):
-                        continue
-                    self._add(out, seen, _display(given, file, path), file, config)
+                self._collect_dir(given, path, out, seen)
             else:
                 config = self.resolver.for_path(path)
                 rel = relative_to_root(path, config.root)
@@ -189,27 +188,58 @@ class Linter:
                 self._add(out, seen, given, path, config)
         return out
 
+    def _collect_dir(self, given: str, base: Path, out: list, seen: set[str]) -> None:
+        """The files under the directory ``base``: paths worked out once per directory and
+        joined as strings per file (a large repository is mostly this loop)."""
+        prefix = "" if given in (".", "./") else given.rstrip("/") + "/"
+        base_str = os.fspath(base)
+        for dirpath, files in walk_dirs(base_str):
+            config = self.resolver.for_path(Path(dirpath))
+            root = os.fspath(config.root)
+            abs_dir = os.path.abspath(dirpath)
+            rel_dir = os.path.relpath(abs_dir, root)
+            inside = not (rel_dir == ".." or rel_dir.startswith(".." + os.sep))
+            rel_dir = "" if rel_dir == "." else rel_dir.replace(os.sep, "/") + "/"
+            sub_dir = os.path.relpath(dirpath, base_str)
+            sub_dir = "" if sub_dir == "." else sub_dir.replace(os.sep, "/") + "/"
+            for name, is_link in files:
+                file = Path(dirpath, name)
+                if is_link:  # a link's target must lie inside the repository
+                    rel = relative_to_root(file, config.root)
+                    key = os.path.realpath(file)
+                else:
+                    rel = rel_dir + name if inside else None
+                    key = os.path.join(abs_dir, name)
+                if rel is None or not matches(rel, config.include) or matches(rel, config.exclude):
+                    continue
+                if key not in seen:
+                    seen.add(key)
+                    out.append((prefix + sub_dir + name, file, config))
+
     @staticmethod
     def _add(out, seen, display, path, config) -> None:
-        key = path.resolve() if path.is_symlink() else path.absolute()
+        key = os.path.realpath(path) if path.is_symlink() else os.path.abspath(path)
         if key not in seen:
             seen.add(key)
             out.append((display, path, config))
 
     def lint_paths(self, paths: list[str], jobs: int | None = None) -> Report:
         """Lint every file under ``paths``; ``jobs`` processes (None: chosen by the work).
-        Each file is read once: its bytes key the cache and are what is linted."""
+        Each file is read once: its bytes key the cache and are what is linted. A large
+        run also keeps a manifest (``cache.Manifest``), so that unchanged files are known
+        by their stat signature and re-checked without being read."""
         targets = self.collect(paths)
         results: list[FileResult | None] = [None] * len(targets)
-        todo: list[tuple[int, bytes | None, str | None]] = []  # (index, bytes, cache key)
+        todo: list[tuple[int, bytes | None, str | None, tuple | None]] = []
+        use_manifest = self.cache is not None and len(targets) >= MANIFEST_MIN_FILES
         for i, (display, path, config) in enumerate(targets):
-            data, key = self._read(display, path, config)
-            cached = self._lookup(key, config, path)
+            manifest = self.cache.manifest(config) if use_manifest else None
+            cached, data, key, seen = self._probe(display, path, config, manifest)
             if cached is not None:
                 results[i] = cached
             else:
-                todo.append((i, data, key))
-        work = [(*targets[i], data) for i, data, _ in todo]
+                todo.append((i, data, key, seen))
+        work = [(*targets[i], data) for i, data, _, _ in todo]
         workers = choose_jobs(len(work)) if jobs is None else max(1, jobs)
         if workers > 1 and len(work) > 1:
             from .parallel import lint_in_processes
@@ -217,17 +247,70 @@ class Linter:
             fresh = lint_in_processes(self, work, workers)
         else:
             fresh = [self.lint_data(*w) for w in work]
-        for (i, _, key), result in zip(todo, fresh):
+        for (i, _, key, seen), result in zip(todo, fresh):
             results[i] = result
-            self._store(key, targets[i][2], result)
+            stored = self._store(key, targets[i][2], result)
+            if seen is not None and stored is not None:
+                manifest, *signature = seen
+                manifest.note(*signature, key, stored)
+        if use_manifest:
+            self.cache.save_manifests()
         return Report(results, self._fail_on(targets[0][2] if targets else None))
+
+    def _probe(self, display: str, path: Path, config: Config, manifest: Any):
+        """(cached result or None, the file's bytes, its cache key, what the manifest is to
+        note of it). Without a cache: (None, None, None, None), the file is read later."""
+        if self.cache is None:
+            return None, None, None, None
+        from .cache import content_digest
+
+        seen = None
+        if manifest is not None:
+            name = os.path.abspath(path)
+            try:
+                st = os.stat(name)
+            except OSError:
+                st = None
+            digest = manifest.digest(name, st) if st is not None else None
+            if digest is not None:
+                key = self._key(digest, display, config)
+                found = manifest.result(key)
+                if found is None:
+                    found = self.cache.get(key, config)
+                    if found is not None:
+                        manifest.note(name, st, time.time_ns(), digest, key, found)
+                if found is not None:
+                    return self._from_json(found, path), None, key, None
+            read_ns = time.time_ns()
+        try:
+            data = read_bytes(path)
+        except Unreadable:
+            return None, None, None, None
+        digest = content_digest(data)
+        key = self._key(digest, display, config)
+        if manifest is not None and st is not None:
+            seen = (manifest, name, st, read_ns, digest)
+        found = self.cache.get(key, config)
+        if found is not None:
+            if seen is not None:
+                manifest.note(name, st, read_ns, digest, key, found)
+            return self._from_json(found, path), data, key, None
+        return None, data, key, seen
+
+    def _key(self, digest: str, display: str, config: Config) -> str:
+        return self.cache.key(digest, display, config, self.project(config).state)
+
+    @staticmethod
+    def _from_json(found: dict[str, Any], path: Path) -> FileResult:
+        from .cache import result_from_json
+
+        return result_from_json(found, path)
 
     def _fail_on(self, config: Config | None) -> str:
         return self.fail_on or (config.fail_on if config else "warning")
 
     def lint_file(self, display: str, path: Path, config: Config, use_cache: bool = True) -> FileResult:
-        data, key = self._read(display, path, config) if use_cache else (None, None)
-        cached = self._lookup(key, config, path)
+        cached, data, key, _ = self._probe(display, path, config, None) if use_cache else (None,) * 4
         if cached is not None:
             return cached
         result = self.lint_data(display, path, config, data)
@@ -244,30 +327,15 @@ class Linter:
             result = FileResult(display, skipped=exc.reason, file=path, root_path=_root_path(path, config))
         return result if self.keep_claims else self.slim(result)
 
-    def _read(self, display: str, path: Path, config: Config) -> tuple[bytes | None, str | None]:
-        """The file's bytes and, with a cache, the key they give (None when unreadable)."""
-        if self.cache is None:
-            return None, None
-        try:
-            data = read_bytes(path)
-        except Unreadable:
-            return None, None
-        return data, self.cache.key(data, display, config, self.project(config).state)
-
-    def _lookup(self, key: str | None, config: Config, path: Path) -> FileResult | None:
-        found = self.cache.get(key, config) if key is not None else None
-        if found is None:
-            return None
-        from .cache import result_from_json
-
-        return result_from_json(found, path)
-
-    def _store(self, key: str | None, config: Config, result: FileResult) -> None:
+    def _store(self, key: str | None, config: Config, result: FileResult) -> dict[str, Any] | None:
+        """Keep ``result`` under ``key``; the JSON kept (None: nothing was kept)."""
         if key is None or any(d.code == INTERNAL_ERROR.code for d in result.diagnostics):
-            return  # no cache, or a rule failed: do not keep a result it may fail differently on
+            return None  # no cache, or a rule failed: do not keep a result it may fail differently on
         from .cache import result_to_json
 
-        self.cache.put(key, config, result_to_json(result))
+        stored = result_to_json(result)
+        self.cache.put(key, config, stored)
+        return stored
 
     def lint_text(self, text: str, display: str, path: Path, config: Config) -> FileResult:
         from .suppress import read_directives
@@ -411,24 +479,7 @@ def claim_record(page: Page, claim: Claim) -> ClaimRecord:
     )
 
 
-def _relative(file: Path, root: Path) -> str | None:
-    """A file found by walking, relative to its root: by its path alone, unless it is a
-    symbolic link, whose target must lie inside the root (None when it does not)."""
-    if file.is_symlink():
-        return relative_to_root(file, root)
-    rel = os.path.relpath(os.path.abspath(file), root)
-    return None if rel.startswith("..") else rel.replace(os.sep, "/")
-
-
 def _root_path(path: Path, config: Config) -> str:
     """The file relative to its project root (the same whichever directory tierlint was
     run from or how the path was given); the path as given when it lies outside the root."""
     return relative_to_root(path, config.root) or path.as_posix()
-
-
-def _display(given: str, file: Path, base: Path) -> str:
-    """A file found under a directory argument, shown relative to how it was given."""
-    rel = file.relative_to(base).as_posix()
-    if given in (".", "./"):
-        return rel
-    return given.rstrip("/") + "/" + rel

@@ -64,10 +64,37 @@ def matches(rel: str, patterns: tuple[str, ...]) -> bool:
 def walk(directory: Path) -> Iterator[Path]:
     """Files under ``directory`` in a stable order, hidden and vendored folders skipped,
     symlinked folders not followed (no loops)."""
-    for dirpath, dirnames, filenames in os.walk(directory, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d not in SKIP_DIRS)
-        for name in sorted(filenames):
+    for dirpath, files in walk_dirs(os.fspath(directory)):
+        for name, _ in files:
             yield Path(dirpath, name)
+
+
+def walk_dirs(directory: str) -> Iterator[tuple[str, list[tuple[str, bool]]]]:
+    """``walk`` by directory, as strings: (directory path, [(file name, is a symlink)]),
+    each directory's files before its subdirectories, all sorted by name. One
+    ``os.scandir`` per directory and no stat per file: what a large run walks first."""
+    stack = [directory]
+    while stack:
+        current = stack.pop()
+        files: list[tuple[str, bool]] = []
+        subdirs: list[str] = []
+        try:
+            with os.scandir(current) as entries:
+                for entry in entries:
+                    try:
+                        is_dir = entry.is_dir()  # a link to a folder is a folder, never entered
+                        is_link = entry.is_symlink()
+                    except OSError:
+                        continue
+                    if not is_dir:
+                        files.append((entry.name, is_link))
+                    elif not is_link and not entry.name.startswith(".") and entry.name not in SKIP_DIRS:
+                        subdirs.append(entry.name)
+        except OSError:
+            continue  # unreadable folder: skipped, as os.walk skips it
+        files.sort()
+        yield current, files
+        stack.extend(os.path.join(current, d) for d in sorted(subdirs, reverse=True))
 
 
 def read_bytes(path: Path) -> bytes:

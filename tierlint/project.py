@@ -5,11 +5,13 @@ One Project per repository root, built lazily: nothing here is read until a rule
 
 from __future__ import annotations
 
+import os
 import re
 from functools import cached_property
+from pathlib import Path
 
 from .config import Config, relative_to_root
-from .files import matches, walk
+from .files import matches, walk, walk_dirs
 
 _SLUG_LINE = re.compile(r"^slug\s*:\s*[\"']?([^\"'\s#]+)", re.M)
 
@@ -63,24 +65,28 @@ class Project:
         proof_roots = [os.path.abspath(os.path.join(root, r)) for r in config.proof_roots]
         digest = hashlib.sha256()
         digest.update(_file_digest(ledger).encode())
-        for path in walk(self.root):  # one pass over the repository
-            full = os.path.abspath(path)
-            if path.is_symlink():  # a link that leaves the repository is never read
-                if relative_to_root(path, self.root) is None:
-                    continue
-            rel = os.path.relpath(full, root).replace(os.sep, "/")
-            under_proofs = any(full.startswith(r + os.sep) or full == r for r in proof_roots)
-            if under_proofs and path.name.endswith(config.proof_extensions):
-                digest.update(f"proof:{rel}:{_file_digest(full)}\0".encode())
-            elif path.suffix.lower() in _DATA_SUFFIXES:
-                if full != ledger:
-                    digest.update(f"data:{rel}:{_file_digest(full)}\0".encode())
-            elif under_proofs and not matches(rel, config.include):
-                try:
-                    st = os.stat(full)
-                except OSError:
-                    continue
-                digest.update(f"beside:{rel}:{st.st_size}:{st.st_mtime_ns}\0".encode())
+        extensions = config.proof_extensions
+        for dirpath, files in walk_dirs(os.fspath(self.root)):  # one pass over the repository
+            abs_dir = os.path.abspath(dirpath)
+            rel_dir = os.path.relpath(abs_dir, root).replace(os.sep, "/")
+            rel_dir = "" if rel_dir == "." else rel_dir + "/"
+            dir_under_proofs = any(abs_dir.startswith(r + os.sep) or abs_dir == r for r in proof_roots)
+            for name, is_link in files:
+                full = os.path.join(abs_dir, name)
+                if is_link and relative_to_root(Path(full), self.root) is None:
+                    continue  # a link that leaves the repository is never read
+                rel = rel_dir + name
+                if dir_under_proofs and name.endswith(extensions):
+                    digest.update(f"proof:{rel}:{_file_digest(full)}\0".encode())
+                elif os.path.splitext(name)[1].lower() in _DATA_SUFFIXES:
+                    if full != ledger:
+                        digest.update(f"data:{rel}:{_file_digest(full)}\0".encode())
+                elif dir_under_proofs and not matches(rel, config.include):
+                    try:
+                        st = os.stat(full)
+                    except OSError:
+                        continue
+                    digest.update(f"beside:{rel}:{st.st_size}:{st.st_mtime_ns}\0".encode())
         if config.concept_prefixes:
             for name in sorted(self.concept_names):
                 digest.update(f"page:{name}\0".encode())
