@@ -21,6 +21,14 @@ HYP = "2. Serious hypothesis — the cortex may compute a local error"
         " ([the paper](https://elifesciences.org/articles/22901)).",
         " <https://doi.org/10.7554/eLife.22901>.",
         ".[^g]\n\n[^g]: Guerguiev J. et al. Towards deep learning with segregated dendrites. eLife 6 (2017).",
+        # a footnote that is a reference entry, in a style no pattern above knows
+        '.[^s]\n\n[^s]: Stango & Zinman, "Limited and varying consumer attention",'
+        " *Review of Financial Studies* 27(4), 2014.",
+        ".[^s]\n\n[^s]: The nearest evidence: Stango & Zinman, *Rev. Financ. Stud.* 27(4), 2014.",
+        " (Cassidy & Rudjanakanoknad, Transp. Res. Part B 2005).",
+        ", as Papageorgiou & Kotsialos (IEEE Trans. Intell. Transp. Syst. 2002) collect.",
+        ", as Efron and Morris showed (J. Am. Stat. Assoc. 1975).",
+        " (see the discussion in Hoel, 2021).",
     ],
 )
 def test_a_cited_hypothesis_passes(repo, tail):
@@ -39,6 +47,7 @@ def test_the_citation_may_sit_elsewhere_in_the_block(repo):
         (".", ["TL301"]),
         (" (Friston; Clark).", ["TL301", "TL302"]),
         (".[^n]\n\n[^n]: I heard this at a conference.", ["TL301"]),
+        (".[^n]\n\n[^n]: Ask Morgan, who was there in 2019.", ["TL301"]),
         (".[^missing]", ["TL301", "TL303"]),
         (" [@nobody2020].", ["TL303"]),
         (" ([our notes](notes.md)).", ["TL301"]),  # a link inside the repository is no source

@@ -38,6 +38,14 @@ def found(text: str) -> list[tuple[str, str]]:
 
 # (text, [(kind, covered text), ...]); every covered text here is complete.
 FOUND = [
+    # a narrative author list, its venue and year in parentheses
+    (
+        "the overview by Papageorgiou & Kotsialos (IEEE Trans. Intell. Transp. Syst. 2002) collects",
+        [("venue-year", "Papageorgiou & Kotsialos (IEEE Trans. Intell. Transp. Syst. 2002)")],
+    ),
+    ("Smith (Nature 2020) showed it", [("venue-year", "Smith (Nature 2020)")]),
+    # a venue of two or more words alone in a parenthesis, the authors named in the sentence
+    ("Efron and Morris made it famous (J. Am. Stat. Assoc. 1975).", [("venue-year", "J. Am. Stat. Assoc. 1975")]),
     # an item after prose words, closing its bracket
     ("(see the discussion in Hoel, 2021)", [("author-year", "Hoel, 2021")]),
     ("(as reviewed by Smith and Jones 2019, p. 4)", [("author-year", "Smith and Jones 2019, p. 4")]),
@@ -298,6 +306,8 @@ def test_footnote_definition_texts_cite() -> None:
 # --- what is not found --------------------------------------------------------------------
 
 NOT_FOUND = [
+    "The release slipped (Jan. 2020) and again in March.",  # a month is no venue
+    "(Proc. 2020)",  # one word alone is too little
     "(the team moved to Berlin in 2020)",  # prose words, but no author item closes it
     "(in March 2020)",
     # years and numbers in narration

@@ -71,6 +71,7 @@ from tierlint.resources import LexiconError, Packs, load_lexicon
 __all__ = [
     "BibliographyError",
     "Citation",
+    "is_reference_entry",
     "csl_keys",
     "find_citations",
     "load_bibliography",
@@ -109,6 +110,7 @@ class _Patterns(NamedTuple):
     item_head: re.Pattern[str]  # spaces and prefixes that open an item
     item_authors: re.Pattern[str]  # the author list opening an item; groups tell its shape
     terminator: re.Pattern[str]
+    entry_head: re.Pattern[str]  # an author list opening a reference entry
 
 
 # Letters that open (upper) and continue (lower) an author's name, in the scripts names
@@ -228,11 +230,23 @@ def _patterns(packs: Packs = ()) -> _Patterns:
         rf"(?:(?P<narrative>(?:['’]s)?\s+\(\s*{years}(?:{locator})?\s*\))"
         rf"|(?(et_al)(?P<bare>(?:,\s*|\s+){years})|(?!))"
         rf"|(?P<venue>,\s+[*_]{{0,2}}(?:{venues}|{venue_shape}){year_after_venue})"
+        # "Papageorgiou & Kotsialos (IEEE Trans. Intell. Transp. Syst. 2002)"
+        rf"|(?P<venue_paren>\s+\(\s*[*_]{{0,2}}(?:{venues}|{venue_shape}){year_after_venue}\s*\))"
         r"|(?(et_al)|(?!)))"
+    )
+    # Alone in a parenthesis, a venue-shaped name of two or more words and a year is a
+    # citation whose authors the sentence names: "(J. Am. Stat. Assoc. 1975)". A month
+    # ("(Jan. 2020)") is no venue, and one word alone ("(Version 2020)") is too little.
+    month = r"(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.(?!\w)"
+    lone_venue = (
+        rf"\(\s*(?P<c>(?!{month})(?=[^()\s]+\s+[^()]*?\s(?:1[89]|20)\d\d)"
+        rf"{venue_shape}{year_after_venue})\s*\)"
     )
     by_year = (
         # "Nature 2020", "Nat Rev Neurosci 21, 335–346 (2020)"
         ("venue-year", rf"(?P<c>{venue_year})"),
+        # "(J. Am. Stat. Assoc. 1975)"
+        ("venue-year", lone_venue),
         # "(Friston, 2010", "[see Friston 2010" — an item opening a bracket
         ("author-year", rf"[(\[]\s*(?:{prefix}){{0,2}}{item}"),
         # "(see the discussion in Hoel, 2021)" — prose words, then an item closing the bracket
@@ -281,6 +295,11 @@ def _patterns(packs: Packs = ()) -> _Patterns:
             rf"(?P<et_al>{et_al})?(?P<whole>\s*\Z)?"
         ),
         terminator=re.compile(r"[;)\]]"),
+        # "Stango & Zinman, “Limited …”, Review of Financial Studies 27(4), 2014."
+        entry_head=re.compile(
+            rf"(?:^\s*|(?<=[:;.]\s)\s*){surname}{others}(?:{last})?(?:{et_al})?\s*[,.:(]"
+            rf"(?=[^\n]{{0,400}}?(?<![\w.])(?:1[89]|20)\d\d[a-h]?(?![\w]))"
+        ),
     )
 
 
@@ -301,7 +320,7 @@ def find_citations(text: str, packs: Packs = ()) -> list[Citation]:
         )
     for m in p.by_name.finditer(text) if dated else ():
         start = _with_particles(text, m.start(), p)
-        if m.group("venue"):
+        if m.group("venue") or m.group("venue_paren"):
             kind = "venue-year"
         elif m.group("narrative") or m.group("bare"):
             kind = "author-year"
@@ -331,6 +350,15 @@ def find_citations(text: str, packs: Packs = ()) -> list[Citation]:
         ]
     author_only = _disjoint(candidates)
     return sorted(complete + author_only, key=lambda c: c.start)
+
+
+def is_reference_entry(text: str, packs: Packs = ()) -> bool:
+    """Whether ``text`` (a footnote definition, a reference-list item) is a reference
+    entry: it opens with an author list and gives a year, in any of the styles reference
+    lists use ("Stango & Zinman, “Limited and varying consumer attention”, Review of
+    Financial Studies 27(4), 2014.", "Rao, R. P. N. and Ballard, D. H. (1999). …"), maybe
+    after a lead-in that ends with a colon or a full stop ("The nearest evidence: …")."""
+    return _patterns(packs).entry_head.search(text) is not None
 
 
 def _with_particles(text: str, start: int, p: _Patterns) -> int:

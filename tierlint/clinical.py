@@ -47,6 +47,7 @@ class _Entry:
     before: frozenset[str]
     sentence: frozenset[str]
     not_followed_by: frozenset[str]
+    followed_by: frozenset[str]  # empty: no condition; else one must follow (or the end)
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,6 +173,8 @@ def _span(
             span = (min(starts), e)
     if span[1] < len(doc) and doc[span[1]].lower_ in entry.not_followed_by:
         return None
+    if entry.followed_by and span[1] < len(doc) and doc[span[1]].lower_ not in entry.followed_by:
+        return None
     return span
 
 
@@ -271,6 +274,7 @@ def _entry(raw: Any, i: int, term_sets: dict[str, Any]) -> _Entry:
         code=raw["code"],
         category=str(raw["category"]),
         not_followed_by=frozenset(w.lower() for w in raw.get("not_followed_by") or ()),
+        followed_by=frozenset(w.lower() for w in raw.get("followed_by") or ()),
         **sets,
     )
 

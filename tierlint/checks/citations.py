@@ -7,13 +7,27 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Iterator
 
-from ..citations import BibliographyError, Citation, csl_keys, find_citations, load_bibliography
+from ..citations import (
+    BibliographyError,
+    Citation,
+    csl_keys,
+    find_citations,
+    is_reference_entry,
+    load_bibliography,
+)
 from ..config import relative_to_root
 from ..hookspecs import hookimpl
 from ..rule import Context, Finding, Rule
 
 _CELL = re.compile(r"(?:^|(?<=\|))([^|\n]+)")
 _OUTSIDE = re.compile(r"^(?:https?://|www\.|doi:|ftp://)", re.I)
+_DEFINITION_LABEL = re.compile(r"\s*\[\^[^\]\n]*\]:")
+
+
+def _definition_body(text: str) -> str:
+    """A footnote definition's text without its "[^label]:" (masked or not)."""
+    m = _DEFINITION_LABEL.match(text)
+    return text[m.end() :] if m else text
 
 
 class PageCitations:
@@ -41,8 +55,10 @@ class PageCitations:
             cites = False
             for block in blocks:
                 text = page.masked[block.start : block.end]
-                if any(c.complete for c in find_citations(text, self.packs)) or any(
-                    _OUTSIDE.match(link.dest) for link in block.links
+                if (
+                    any(c.complete for c in find_citations(text, self.packs))
+                    or any(_OUTSIDE.match(link.dest) for link in block.links)
+                    or is_reference_entry(_definition_body(text), self.packs)
                 ):
                     cites = True
             self.footnotes[label] = cites
