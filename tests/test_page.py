@@ -90,6 +90,12 @@ def test_table_rows_are_claims_and_header_is_not():
     assert [c.text for c in claims] == ["forward pass | living forward", "loss | the felt gap"]
 
 
+def test_a_table_row_of_figures_is_a_claim_but_a_paragraph_of_them_is_not():
+    text = "| year | sown |\n|---|---|\n| 2022 | 48 |\n| --- | `x` |\n\n2022 – 48.\n"
+    page, claims = claims_of(text)
+    assert [c.text for c in claims] == ["2022 | 48"]
+
+
 def test_headings_code_blocks_and_footnote_definitions_are_not_claims():
     text = (
         "# A heading.\n\n```\nnot. a. claim.\n```\n\n    indented code.\n\n"

@@ -111,6 +111,7 @@ class _Patterns(NamedTuple):
     item_authors: re.Pattern[str]  # the author list opening an item; groups tell its shape
     terminator: re.Pattern[str]
     entry_head: re.Pattern[str]  # an author list opening a reference entry
+    attribution: re.Pattern[str]  # "as Leach argued": authors credited in prose, no year
 
 
 # Letters that open (upper) and continue (lower) an author's name, in the scripts names
@@ -295,6 +296,15 @@ def _patterns(packs: Packs = ()) -> _Patterns:
             rf"(?P<et_al>{et_al})?(?P<whole>\s*\Z)?"
         ),
         terminator=re.compile(r"[;)\]]"),
+        # "as Leach argued", "as Rao and Ballard showed": a claim credited to authors in
+        # prose, with no year: TL302 (a year soon after answers it: "as Leach argued in 1940")
+        attribution=re.compile(
+            rf"(?<![\w])(?:[Aa]s)\s+(?P<c>{surname}{others}(?:{last})?(?:{et_al})?)"
+            r"(?=\s+(?:argued|argues|showed|noted|notes|suggested|suggests|proposed|proposes"
+            r"|claimed|claims|observed|observes|wrote|writes|pointed\s+out|points\s+out"
+            r"|put\s+it|puts\s+it|has\s+(?:argued|shown|suggested|noted)"
+            r"|have\s+(?:argued|shown|suggested|noted))(?![\w]))"
+        ),
         # "Stango & Zinman, “Limited …”, Review of Financial Studies 27(4), 2014."
         entry_head=re.compile(
             rf"(?:^\s*|(?<=[:;.]\s)\s*){surname}{others}(?:{last})?(?:{et_al})?\s*[,.:(]"
@@ -340,6 +350,9 @@ def find_citations(text: str, packs: Packs = ()) -> list[Citation]:
     for group in p.list_group.finditer(text):
         for start, end in _citation_list(text, group.start() + 1, group.end() - 1, p, starts):
             candidates.append(Citation("author-only", start, end, text[start:end], False))
+    for m in p.attribution.finditer(text):
+        if not _YEAR.search(text, m.end("c"), m.end("c") + 80):  # "as Leach argued in 1940"
+            candidates.append(Citation("author-only", m.start("c"), m.end("c"), m.group("c"), False))
     if candidates:
         stops = [m.start() for m in p.terminator.finditer(text)]
         years = [m.start() for m in _YEAR.finditer(text)]

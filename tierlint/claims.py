@@ -15,6 +15,7 @@ from .page import Block, Page
 from .segment import split_sentences
 
 _LETTER = re.compile(r"[^\W\d_]")
+_LETTER_OR_DIGIT = re.compile(r"[^\W_]")
 _CODE_RUN = re.compile(r"x{2,}")
 _QUESTION_END = re.compile(r"\?[\s\"'”’)\]*_]*$")
 
@@ -64,8 +65,11 @@ def extract_claims(page: Page) -> list[Claim]:
         for s, e in spans:
             start, end = _widen(text, masked, block.start + s, block.start + e, block)
             prose = masked[start:end]
-            if not _LETTER.search(_CODE_RUN.sub("", prose)):
-                continue  # nothing but code, URLs or punctuation
+            # nothing but code, URLs or punctuation; a table row of figures is a claim
+            # (a row of data states something), a paragraph of them is not prose
+            wanted = _LETTER_OR_DIGIT if block.kind == "table_row" else _LETTER
+            if not wanted.search(_CODE_RUN.sub("", prose)):
+                continue
             claims.append(
                 Claim(
                     block=block,
