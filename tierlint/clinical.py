@@ -239,13 +239,15 @@ def _build(vocab: Vocab, packs: Packs = ()) -> _Lexicon:
                 tokens = make_doc(cue)
                 if any(t.text == _NUMBER for t in tokens):
                     numbers.add(f"cue:{cue}", [[_token_pattern(t.text) for t in tokens]])
-                    for i, t in enumerate(tokens):  # the words a number stands beside
-                        if t.text == _NUMBER:
-                            near.update(tokens[j].text for j in (i - 1, i + 1) if 0 <= j < len(tokens))
+                    for i, t in enumerate(tokens):  # the word a number stands before
+                        if t.text == _NUMBER:  # ("days" in "within # days"), else after
+                            j = i + 1 if i + 1 < len(tokens) else i - 1
+                            if 0 <= j < len(tokens):
+                                near.add(tokens[j].text)
                 else:
                     phrases.add(f"cue:{cue}", [tokens])
             entries.setdefault(cue, []).append(entry)
-    if near:  # the token Matcher runs only on claims with a number beside one of these
+    if near:  # the token Matcher runs only on claims with a number and one of these words
         phrases.add("near:number", [make_doc(w) for w in sorted(near)])
         phrases.add("number:word", [make_doc(w) for w in _NUMBER_WORDS])
     bridge = data.get("bridge") or {}

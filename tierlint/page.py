@@ -403,11 +403,19 @@ class _Builder:
     # -- masking
     def _paint(self, block: Block, spans: list[tuple[int, int]]) -> None:
         """Copy the block's prose into the masked text and mask its inline non-prose."""
-        chars = [c if c in "\r\n" else " " for c in self.text[block.start : block.end]]
+        base = _blank(self.text[block.start : block.end])
+        parts, pos = [], 0
         for s, e in spans:
-            chars[s - block.start : e - block.start] = self.text[s:e]
-        seg = "".join(chars)
-        seg = _mask_inline(self, block, seg)
+            s, e = s - block.start, e - block.start
+            if s < pos:  # spans come in order and apart; be safe when they do not
+                s = pos
+            if e <= s:
+                continue
+            parts.append(base[pos:s])
+            parts.append(self.text[block.start + s : block.start + e])
+            pos = e
+        parts.append(base[pos:])
+        seg = _mask_inline(self, block, "".join(parts))
         self.pieces.append((block.start, seg))
 
     def masked(self) -> str:
@@ -437,10 +445,14 @@ _MARKABLE = {
     "heading_open",
 }
 _NOT_LINE_END = re.compile(r"[^\r\n]")
+_LINE_RUN = re.compile(r"[^\r\n]+")
 
 
 def _blank(s: str) -> str:
-    return _NOT_LINE_END.sub(" ", s)
+    """``s`` with every character but line ends turned into a space (same length)."""
+    if "\n" not in s and "\r" not in s:
+        return " " * len(s)
+    return _LINE_RUN.sub(lambda m: " " * (m.end() - m.start()), s)
 
 
 # --- inline masking ---------------------------------------------------------------------

@@ -115,6 +115,8 @@ def _bibliography_keys(ctx: Context) -> tuple[set[str], str | None]:
             return keys, f"the front matter's references: {exc}"
     bib = fm.get("bibliography")
     files = [bib] if isinstance(bib, str) else bib if isinstance(bib, list) else []
+    if not files:
+        return keys, None
     root = ctx.config.root.resolve()
     page_dir = Path(ctx.page.path).resolve().parent
     for name in files:
