@@ -319,6 +319,8 @@ def _patterns(packs: Packs = ()) -> _Patterns:
 def find_citations(text: str, packs: Packs = ()) -> list[Citation]:
     """Every citation in one block's text, in order of position; ``packs``: the rule packs
     whose words (venues, particles, prefixes, not_names) count too."""
+    if _NOTHING_TO_FIND.search(text) is None:
+        return []  # no bracket, digit, "@", "^", "et al." or "as …": no citation of any kind
     p = _patterns(packs)
     found: list[Citation] = []
     candidates: list[Citation] = []  # author-only, unless a complete citation answers them
@@ -407,6 +409,9 @@ def _citation_list(
     return spans if strong else []
 
 
+# What every kind of citation holds at least one of: a bracket (parenthetical forms,
+# Pandoc, footnotes), a digit (years, DOIs, arXiv ids), "et al." or "as" ("as Leach argued").
+_NOTHING_TO_FIND = re.compile(r"[(\[\d@^]|et\.?\s+al|(?<!\w)[Aa]s\s|colleagues")
 _YEAR = re.compile(r"(?<![\w/.-])(?:1[89]|20)\d\d[a-h]?(?![\w/-])")
 
 

@@ -361,13 +361,19 @@ class Linter:
             if d.code in ("TL000", "TL001") or suppressions.allows(d.code, page_offset(page, d), d.line)
         ]
         diagnostics.sort(key=Diagnostic.sort_key)
+        if self.keep_claims:
+            records, count = [claim_record(page, c) for c in claims], None
+        else:  # ``check``: records only for the claims a diagnostic lies on (see slim)
+            records = [claim_record(page, c) for c in _claims_under(page, claims, diagnostics)]
+            count = len(claims)
         return FileResult(
             display,
             diagnostics,
-            [claim_record(page, c) for c in claims],
+            records,
             file=path,
             root_path=_root_path(path, config),
             lines=spanned_lines(page, diagnostics),
+            claim_count=count,
         )
 
     def slim(self, result: FileResult) -> FileResult:
@@ -457,6 +463,21 @@ def held_claims(result: FileResult) -> list[ClaimRecord]:
         if i >= 0 and at < (claims[i].end_line, claims[i].end_column):
             held[i] = claims[i]
     return [held[i] for i in sorted(held)]
+
+
+def _claims_under(page: Page, claims: list[Claim], diagnostics: list[Diagnostic]) -> list[Claim]:
+    """The claims some diagnostic starts in, in order: ``held_claims`` on the page itself,
+    before any record is made."""
+    from bisect import bisect_right
+
+    starts = [c.start for c in claims]
+    held: set[int] = set()
+    for d in diagnostics:
+        at = page_offset(page, d)
+        i = bisect_right(starts, at) - 1
+        if i >= 0 and at < claims[i].end:
+            held.add(i)
+    return [claims[i] for i in sorted(held)]
 
 
 def claim_record(page: Page, claim: Claim) -> ClaimRecord:
