@@ -90,3 +90,13 @@ def test_a_source_column_cites_its_row(repo):
     )
     payload = repo.check_json("a.md")
     assert [(d["code"], d["line"]) for d in payload["diagnostics"]] == [("TL301", 7)]
+
+
+def test_a_lone_name_closing_a_hypothesis_is_incomplete_but_not_in_narration(repo):
+    repo.write(
+        "a.md",
+        "It might be that experience is a better model, as in fireground commanders (Klein).\n\n"
+        "The hook is written in a scripting language (Python).\n",
+    )
+    payload = repo.check_json("a.md")
+    assert [(d["code"], d["line"]) for d in payload["diagnostics"]] == [("TL301", 1), ("TL302", 1)]

@@ -119,6 +119,24 @@ def test_evidence_points_at_the_cue():
     assert claim.evidence[0].start == claim.start + len("The cortex ")
 
 
+def _tier_findings(text: str) -> list[str]:
+    """The TL102/TL103 codes ``check`` reports for a one-page ``text``."""
+    import json
+    import tempfile
+    from pathlib import Path
+
+    from click.testing import CliRunner
+
+    from tierlint.cli import main
+
+    with tempfile.TemporaryDirectory() as tmp:
+        page = Path(tmp) / "p.md"
+        page.write_text(text + "\n", encoding="utf-8")
+        result = CliRunner().invoke(main, ["check", "--no-cache", "--format", "json", str(page)])
+    found = [d["code"] for d in json.loads(result.output)["diagnostics"]]
+    return [c for c in found if c in ("TL102", "TL103")]
+
+
 def _entries():
     return [pytest.param(e, id=str(e["phrase"])[:40]) for e in load_lexicon("tiers")["cues"]]
 
@@ -136,6 +154,9 @@ def test_every_cue_entry_earns_its_place(entry):
         claims = tier_page(parse_page(sentence + "\n"))
         if entry.get("infers") is False:
             assert all(claim.tier != entry["tier"] for claim in claims), sentence
+            continue
+        if entry.get("contradicts") is False:
+            assert _tier_findings(sentence) == [], sentence
             continue
         counted = [
             c

@@ -26,6 +26,9 @@ Kinds (``Citation.kind``):
 ``footnote``     a footnote reference ``[^label]`` (not a definition's own ``[^label]:``);
                  ``key`` is the label. Whether it cites depends on its definition, which the
                  caller checks with ``find_citations(definition_text)``.
+``lone-name``    (``complete=False``) one surname alone in parentheses closing a sentence:
+                 "… fireground commanders (Klein)." TL302 reports it only in a hypothesis
+                 claim, since "(Python)." is shaped the same.
 ``author-only``  (``complete=False``, TL302) authors named as a citation with no year, venue,
                  DOI or link. Only clear author-list shapes count, so that prose never fires:
                  "Surname et al." anywhere; and inside a parenthesis that is a citation list
@@ -112,6 +115,7 @@ class _Patterns(NamedTuple):
     terminator: re.Pattern[str]
     entry_head: re.Pattern[str]  # an author list opening a reference entry
     attribution: re.Pattern[str]  # "as Leach argued": authors credited in prose, no year
+    lone_name: re.Pattern[str]  # "… fireground commanders (Klein)." closing a sentence
 
 
 # Letters that open (upper) and continue (lower) an author's name, in the scripts names
@@ -305,6 +309,10 @@ def _patterns(packs: Packs = ()) -> _Patterns:
             r"|put\s+it|puts\s+it|has\s+(?:argued|shown|suggested|noted)"
             r"|have\s+(?:argued|shown|suggested|noted))(?![\w]))"
         ),
+        # "… described in fireground commanders (Klein)." A lone name in parentheses is
+        # shaped like "(Python)" too: kind "lone-name", which TL302 reports only in a
+        # hypothesis claim, where a citation is owed, and only where it closes a sentence.
+        lone_name=re.compile(rf"\(\s*(?P<c>{surname})\s*\)(?=\s*(?:[.;:!?]|\Z))"),
         # "Stango & Zinman, “Limited …”, Review of Financial Studies 27(4), 2014."
         entry_head=re.compile(
             rf"(?:^\s*|(?<=[:;.]\s)\s*){surname}{others}(?:{last})?(?:{et_al})?\s*[,.:(]"
@@ -352,6 +360,8 @@ def find_citations(text: str, packs: Packs = ()) -> list[Citation]:
     for group in p.list_group.finditer(text):
         for start, end in _citation_list(text, group.start() + 1, group.end() - 1, p, starts):
             candidates.append(Citation("author-only", start, end, text[start:end], False))
+    for m in p.lone_name.finditer(text):
+        candidates.append(Citation("lone-name", m.start("c"), m.end("c"), m.group("c"), False))
     for m in p.attribution.finditer(text):
         if not _YEAR.search(text, m.end("c"), m.end("c") + 80):  # "as Leach argued in 1940"
             candidates.append(Citation("author-only", m.start("c"), m.end("c"), m.group("c"), False))

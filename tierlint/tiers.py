@@ -39,6 +39,7 @@ class CueEntry:
     preceded_by: frozenset[str]
     not_if: frozenset[str]  # token shapes (SHAPES) that make the match another sense
     infers: bool = True  # False: only contradicts a declared tier (TL103), never infers one
+    contradicts: bool = True  # False: infers its tier, never contradicts one (TL102, TL103)
 
 
 @dataclass(slots=True)
@@ -83,6 +84,7 @@ def cue_entries(packs: Packs = ()) -> tuple[CueEntry, ...]:
                 preceded_by=_words(raw, "preceded_by", i),
                 not_if=_shapes(raw, i),
                 infers=bool(raw.get("infers", True)),
+                contradicts=bool(raw.get("contradicts", True)),
             )
         )
     return tuple(entries)
@@ -298,12 +300,16 @@ _TIER_NAME = re.compile(r"\b(?:(exact)|(hypothes[ie]s)|(lens(?:es)?))\b", re.I)
 
 
 def strong_cues(claim: Claim, inferring: bool = False) -> list[Cue]:
-    """The cues that count for a tier with full weight (weak ones never clash); with
-    ``inferring``, only those that may infer a tier (not ``infers: false`` ones)."""
+    """The cues that may contradict a tier: with full weight (weak ones never clash) and not
+    ``contradicts: false``; with ``inferring``, only those that may infer a tier (not
+    ``infers: false`` ones)."""
     return [
         c
         for c in claim.cues
-        if c.signals and c.entry.weight >= 1 and (c.entry.infers or not inferring)
+        if c.signals
+        and c.entry.weight >= 1
+        and c.entry.contradicts
+        and (c.entry.infers or not inferring)
     ]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import replace
 from pathlib import Path
 from typing import Iterator
@@ -152,9 +153,11 @@ _LIST_GAP = re.compile(r"\s*;\s*\Z")
 
 
 def check_incomplete(ctx: Context) -> Iterator[Finding]:
-    """One finding per run of author-only citations in one list ("(Friston; Clark)")."""
+    """One finding per run of author-only citations in one list ("(Friston; Clark)"); a lone
+    name closing a sentence ("(Klein).") only in a hypothesis claim."""
     cites = page_citations(ctx)
     masked = ctx.page.masked
+    starts = [claim.start for claim in ctx.claims]
     for found in cites.by_group.values():
         run: list[tuple[int, int]] = []
         for c in found:
@@ -162,6 +165,8 @@ def check_incomplete(ctx: Context) -> Iterator[Finding]:
                 continue
             base = cites.offset[id(c)]
             start, end = base + c.start, base + c.end
+            if c.kind == "lone-name" and not _in_hypothesis(ctx, starts, start):
+                continue
             if run and _LIST_GAP.match(masked[run[-1][1] : start]):
                 run.append((start, end))
                 continue
@@ -170,6 +175,11 @@ def check_incomplete(ctx: Context) -> Iterator[Finding]:
             run = [(start, end)]
         if run:
             yield _incomplete(ctx, run)
+
+
+def _in_hypothesis(ctx: Context, starts: list[int], offset: int) -> bool:
+    i = bisect_right(starts, offset) - 1
+    return i >= 0 and offset < ctx.claims[i].end and ctx.claims[i].tier == "hypothesis"
 
 
 def _incomplete(ctx: Context, run: list[tuple[int, int]]) -> Finding:
