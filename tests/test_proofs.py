@@ -109,3 +109,11 @@ def test_proofs_command_lists_states_and_pages(proved):
     assert any(l.startswith("gap.fk") and "passing" in l and "111111" in l and "three-way" in l and "a.md, b.md" in l for l in lines)
     assert any(l.startswith("bad.fk") and "failing" in l for l in lines)
     assert any(l.startswith("gone.fk") and "missing" in l for l in lines)
+
+
+def test_the_rules_name_the_ledger_states_as_the_proofs_module_does():
+    import tierlint.checks.proofs as rules
+    import tierlint.proofs as proofs
+
+    for name in ("FAILING", "MISSING", "STALE", "UNRECORDED"):
+        assert getattr(rules, name) == getattr(proofs, name)

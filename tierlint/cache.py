@@ -19,7 +19,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from dataclasses import asdict, fields
 from pathlib import Path
 from typing import Any, Callable
@@ -105,7 +104,7 @@ class Cache:
         try:
             directory.mkdir(parents=True, exist_ok=True)
             _ignore_marker(self._dir(config))
-            fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".json")
+            fd, tmp = _temporary(directory)
             try:
                 with os.fdopen(fd, "w", encoding="utf-8") as handle:
                     json.dump({"format": _FORMAT, "result": result}, handle, ensure_ascii=False)
@@ -123,6 +122,12 @@ class Cache:
         if not self.broken:
             self.broken = True
             self.warn(f"cache disabled for this run: {message}")
+
+
+def _temporary(directory: Path) -> tuple[int, str]:
+    import tempfile  # only a run that writes needs it
+
+    return tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".json")
 
 
 def content_digest(data: bytes) -> str:
@@ -205,7 +210,7 @@ class Manifest:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             _ignore_marker(self.path.parent)
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-", suffix=".json")
+            fd, tmp = _temporary(self.path.parent)
             try:
                 with os.fdopen(fd, "w", encoding="utf-8") as handle:
                     json.dump(

@@ -11,14 +11,14 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
-from .claims import Claim, extract_claims
 from .config import SEVERITY_RANK, Config, ConfigResolver, relative_to_root
 from .diagnostics import Diagnostic
 from .files import InputError, Unreadable, decode, matches, read_bytes, walk_dirs
-from .page import Page, parse_page
 from .rule import Context, Finding, Rule
 
 if TYPE_CHECKING:
+    from .claims import Claim
+    from .page import Page
     from .resources import Packs
 
 
@@ -340,6 +340,8 @@ class Linter:
     def lint_text(self, text: str, display: str, path: Path, config: Config) -> FileResult:
         from .suppress import read_directives
 
+        from .page import parse_page  # here, not at the top: a cached run never parses
+
         page = parse_page(text, display)
         suppressions, problems = read_directives(page, self.rules)
         page.problems.extend(problems)
@@ -437,6 +439,8 @@ def tier_pages(pages: list[Page], packs: Packs = ()) -> list[list[Claim]]:
     from .tiers import assign_tiers
 
     with packs_in_use(packs):  # the packs' abbreviations keep sentences whole
+        from .claims import extract_claims
+
         claims = [extract_claims(page) for page in pages]
     flat = [c for cs in claims for c in cs]
     if flat:

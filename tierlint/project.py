@@ -57,7 +57,6 @@ class Project:
         CSL) pages may name. Pages themselves are left out, so editing one page keeps the
         others' entries. It keys the cache."""
         import hashlib
-        import os
 
         config = self.config
         root = os.path.abspath(self.root)

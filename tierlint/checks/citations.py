@@ -6,19 +6,14 @@ import re
 from bisect import bisect_right
 from dataclasses import replace
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
-from ..citations import (
-    BibliographyError,
-    Citation,
-    csl_keys,
-    find_citations,
-    is_reference_entry,
-    load_bibliography,
-)
 from ..config import relative_to_root
 from ..hookspecs import hookimpl
 from ..rule import Context, Finding, Rule
+
+if TYPE_CHECKING:
+    from ..citations import Citation
 
 _CELL = re.compile(r"(?:^|(?<=\|))([^|\n]+)")
 _OUTSIDE = re.compile(r"^(?:https?://|www\.|doi:|ftp://)", re.I)
@@ -35,6 +30,8 @@ class PageCitations:
     """The citations of one page, by block group, and what its keys resolve to."""
 
     def __init__(self, ctx: Context) -> None:
+        from ..citations import find_citations, is_reference_entry  # loaded when first run
+
         page = ctx.page
         self.packs = ctx.config.packs  # the rule packs whose citation words count too
         self.by_group: dict[int, list[Citation]] = {}
@@ -68,6 +65,8 @@ class PageCitations:
     def _cell_citations(self, masked: str, start: int, end: int) -> list[Citation]:
         """A table cell that holds only a reference ("Friston 2010", "Rao & Ballard
         1999") cites, as it would inside parentheses: a source column of a table."""
+        from ..citations import find_citations
+
         found = []
         for m in _CELL.finditer(masked, start, end):
             cell = m.group(1)
@@ -106,6 +105,8 @@ def page_citations(ctx: Context) -> PageCitations:
 
 def _bibliography_keys(ctx: Context) -> tuple[set[str], str | None]:
     """Keys from the front matter's `bibliography:` files and inline `references:`."""
+    from ..citations import BibliographyError, csl_keys, load_bibliography
+
     fm = ctx.page.front_matter
     keys: set[str] = set()
     refs = fm.get("references")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..clinical import CLINICAL
 from ..hookspecs import hookimpl
 from ..rule import Context, Finding, Rule
 
@@ -17,6 +16,8 @@ _MESSAGES = {
 def _hits(ctx: Context):
     hits = ctx.cache.get("clinical")
     if hits is None:
+        from ..clinical import CLINICAL  # here: a cached run loads the rules without it
+
         hits = ctx.cache["clinical"] = [
             (claim, hit) for claim in ctx.claims for hit in claim.annotations.get(CLINICAL, ())
         ]

@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 from ..hookspecs import hookimpl
-from ..proofs import FAILING, MISSING, STALE, UNRECORDED, ProofRef, find_refs, ledger_state
 from ..rule import Context, Finding, Rule
+
+if TYPE_CHECKING:
+    from ..proofs import ProofRef
+
+# The ledger states as tierlint.proofs names them (tests/test_proofs.py keeps them equal).
+# That module is imported when a rule first runs: a cached run loads the rules without it.
+FAILING, MISSING, STALE, UNRECORDED = "failing", "missing", "stale", "unrecorded"
 
 
 def refs_by_group(ctx: Context) -> dict[int, list[ProofRef]]:
     """Proof references of each block group of the page (computed once per page)."""
     cached = ctx.cache.get("proof_refs")
     if cached is None:
+        from ..proofs import find_refs
+
         cached = {}
         page, exts = ctx.page, ctx.config.proof_extensions
         for block in page.blocks:
@@ -70,6 +78,8 @@ def check_band_mismatch(ctx: Context) -> Iterator[Finding]:
 @hookimpl(trylast=True)
 def tierlint_proof_state(name, path, ledger_entry, project):
     """The built-in resolver: the ledger's verdict (asked last)."""
+    from ..proofs import ledger_state
+
     return ledger_state(name, path, ledger_entry, project.ledger)
 
 

@@ -6,10 +6,17 @@ from typing import Iterator
 
 from ..hookspecs import hookimpl
 from ..rule import Context, Finding, Rule
-from ..tiers import CLASHES, clause_clash, strong_cues
 
 DECLARED = ("marker", "label", "section", "page")
 
+
+
+def _tiers():
+    """tierlint.tiers, imported when a rule first runs: a cached run loads the rules
+    without it (and without the page parser and the lexicons it pulls in)."""
+    from .. import tiers
+
+    return tiers
 
 def check_page_errors(ctx: Context) -> Iterator[Finding]:
     for problem in ctx.page.problems:
@@ -31,7 +38,7 @@ def check_untiered(ctx: Context) -> Iterator[Finding]:
 
 def check_mixed(ctx: Context) -> Iterator[Finding]:
     for claim in ctx.claims:
-        clash = clause_clash(claim)
+        clash = _tiers().clause_clash(claim)
         if clash and claim.source in DECLARED and claim.tier in (clash[0].signals, clash[1].signals):
             continue  # wording against the declared tier: TL103 reports it, once
         if clash:
@@ -50,8 +57,8 @@ def check_mismatch(ctx: Context) -> Iterator[Finding]:
     for claim in ctx.claims:
         if claim.source not in DECLARED:
             continue
-        for cue in strong_cues(claim):
-            if frozenset((cue.signals, claim.tier)) in CLASHES:
+        for cue in _tiers().strong_cues(claim):
+            if frozenset((cue.signals, claim.tier)) in _tiers().CLASHES:
                 declared = claim.evidence[0].cue if claim.evidence else claim.tier
                 yield Finding(
                     "TL103",
