@@ -105,28 +105,38 @@ class Page:
 
 # --- the parser -------------------------------------------------------------------------
 
-_md = None
+_PARSERS: dict[tuple[bool, bool, bool], Any] = {}
 
 
-def _parser():
-    global _md
-    if _md is None:
+def _parser(text: str) -> Any:
+    """The block parser for ``text``, with only the syntax it can hold: the table rule runs
+    on every line, so a page without "|" is parsed without it (likewise footnotes without
+    "[^" and front matter without "---" on the first line). Same tokens, less work."""
+    first_line = text.split("\n", 1)[0]
+    key = ("|" in text, "[^" in text, "---" in first_line)
+    md = _PARSERS.get(key)
+    if md is None:
         from markdown_it import MarkdownIt
-        from mdit_py_plugins.footnote import footnote_plugin
-        from mdit_py_plugins.front_matter import front_matter_plugin
 
-        _md = (
-            MarkdownIt("commonmark", {"maxNesting": 40})
-            .enable("table")
-            .use(front_matter_plugin)
-            .use(footnote_plugin)
-            # Only the block structure is read: inline markup is masked by this module
-            # from the raw inline content, so the parser's inline pass (a third of its
-            # time) is skipped. Without footnote_tail, each footnote definition stays in
-            # place between footnote_reference_open/close, referenced or not.
-            .disable(["inline", "footnote_tail", "text_join"])
-        )
-    return _md
+        md = MarkdownIt("commonmark", {"maxNesting": 40})
+        table, footnotes, front_matter = key
+        if table:
+            md.enable("table")
+        if front_matter:
+            from mdit_py_plugins.front_matter import front_matter_plugin
+
+            md.use(front_matter_plugin)
+        if footnotes:
+            from mdit_py_plugins.footnote import footnote_plugin
+
+            md.use(footnote_plugin)
+        # Only the block structure is read: inline markup is masked by this module from the
+        # raw inline content, so the parser's inline pass (a third of its time) is skipped.
+        # Without footnote_tail, each footnote definition stays in place between
+        # footnote_reference_open/close, referenced or not.
+        md.disable(["inline", "text_join"] + (["footnote_tail"] if footnotes else []))
+        _PARSERS[key] = md
+    return md
 
 
 _COMMENT = re.compile(r"<!--(.*?)-->", re.S)
@@ -148,7 +158,7 @@ def parse_page(text: str, path: str = "<string>") -> Page:
     """Parse ``text`` (already decoded, BOM removed) into a :class:`Page`."""
     lines = LineIndex(text)
     env: dict[str, Any] = {}
-    tokens = _parser().parse(text, env)
+    tokens = _parser(text).parse(text, env)
     builder = _Builder(text, lines, env)
     builder.walk(tokens)
     references = {
