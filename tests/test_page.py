@@ -129,3 +129,22 @@ def test_reference_links_resolve_to_their_definitions():
     page = parse_page("See [the paper][lil], [lil] and [x][].\n\n[lil]: https://doi.org/1\n[x]: http://x.org\n")
     assert [link.dest for link in page.blocks[0].links] == ["https://doi.org/1", "https://doi.org/1", "http://x.org"]
     assert "the paper" in page.masked and "[" not in page.masked
+
+
+def test_a_page_parsed_with_only_the_syntax_it_holds_gives_the_same_blocks(monkeypatch):
+    """The parser skips the table, footnote and front-matter rules when a page cannot hold
+    them: every corpus page must come out the same as with all rules on."""
+    from pathlib import Path
+
+    import tierlint.page as page_module
+
+    def shape(page):
+        return [(b.kind, b.start, b.end, b.group) for b in page.blocks], page.masked
+
+    pages = sorted(Path(__file__).resolve().parent.parent.joinpath("corpus").rglob("*.md"))
+    texts = [p.read_text(encoding="utf-8") for p in pages]
+    texts.append("No table here | but a pipe.\n\nNor a footnote [^ but a caret.\n")
+    chosen = [shape(page_module.parse_page(t)) for t in texts]
+    full = page_module._parser("|[^---")  # every rule on
+    monkeypatch.setattr(page_module, "_parser", lambda text: full)
+    assert [shape(page_module.parse_page(t)) for t in texts] == chosen

@@ -104,17 +104,7 @@ class Cache:
         try:
             directory.mkdir(parents=True, exist_ok=True)
             _ignore_marker(self._dir(config))
-            fd, tmp = _temporary(directory)
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                    json.dump({"format": _FORMAT, "result": result}, handle, ensure_ascii=False)
-                os.replace(tmp, directory / f"{key}.json")
-            except BaseException:
-                try:
-                    os.unlink(tmp)
-                except OSError:
-                    pass
-                raise
+            _write_atomically(directory / f"{key}.json", {"format": _FORMAT, "result": result})
         except OSError as exc:
             self._fail(f"cannot write to {self._dir(config)} ({_reason(exc)})")
 
@@ -124,10 +114,22 @@ class Cache:
             self.warn(f"cache disabled for this run: {message}")
 
 
-def _temporary(directory: Path) -> tuple[int, str]:
+def _write_atomically(path: Path, data: Any, **dump: Any) -> None:
+    """``data`` as JSON in ``path``, through a temporary file renamed into place, so that a
+    concurrent reader sees the old file or the new one, never half of one. Raises OSError."""
     import tempfile  # only a run that writes needs it
 
-    return tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".json")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(data, handle, ensure_ascii=False, **dump)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
 
 
 def content_digest(data: bytes) -> str:
@@ -210,22 +212,8 @@ class Manifest:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             _ignore_marker(self.path.parent)
-            fd, tmp = _temporary(self.path.parent)
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                    json.dump(
-                        {"format": _FORMAT, "salt": self.salt, "files": self.files, "results": results},
-                        handle,
-                        ensure_ascii=False,
-                        separators=(",", ":"),
-                    )
-                os.replace(tmp, self.path)
-            except BaseException:
-                try:
-                    os.unlink(tmp)
-                except OSError:
-                    pass
-                raise
+            data = {"format": _FORMAT, "salt": self.salt, "files": self.files, "results": results}
+            _write_atomically(self.path, data, separators=(",", ":"))
         except OSError:
             pass  # the manifest only saves time; the entries themselves are written
         self.changed = False
