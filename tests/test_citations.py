@@ -244,6 +244,7 @@ AUTHOR_ONLY = [
     # authors credited in prose with no year
     ("from the colour of the glow alone, as Leach argued.", ["Leach"]),
     ("As Rao and Ballard showed, errors flow up.", ["Rao and Ballard"]),
+    ("even in quiet, as Cutler has long argued.", ["Cutler"]),
     ("(Friston; Clark)", ["Friston", "Clark"]),
     ("(Rao & Ballard, 1999; Clark; Hohwy)", ["Clark", "Hohwy"]),
     ("(Friston, 2010; Whittington & Bogacz)", ["Whittington & Bogacz"]),

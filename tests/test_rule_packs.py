@@ -388,3 +388,10 @@ def test_the_pack_checker_knows_the_lexicons_own_names():
     assert packs._CODES == clinical.CODES
     shipped = {path.stem for path in rules_dir().glob("*.yaml")}
     assert set(packs.LEXICONS) == shipped
+    # every key a shipped entry uses, a pack's entry may use too
+    from tierlint.resources import load_lexicon
+
+    cue_keys = {k for cue in load_lexicon("tiers")["cues"] for k in cue}
+    assert cue_keys <= set(packs._CUE_KEYS)
+    entry_keys = {k for entry in load_lexicon("clinical")["entries"] for k in entry}
+    assert entry_keys <= set(packs._CLINICAL_ENTRY_KEYS)

@@ -303,10 +303,10 @@ def _patterns(packs: Packs = ()) -> _Patterns:
         # prose, with no year: TL302 (a year soon after answers it: "as Leach argued in 1940")
         attribution=re.compile(
             rf"(?<![\w])(?:[Aa]s)\s+(?P<c>{surname}{others}(?:{last})?(?:{et_al})?)"
-            r"(?=\s+(?:argued|argues|showed|noted|notes|suggested|suggests|proposed|proposes"
+            r"(?=\s+(?:(?:has|have|had)\s+)?(?:(?:long|also|often|famously|first|since|\w+ly)\s+)?"
+            r"(?:argued|argues|showed|noted|notes|suggested|suggests|proposed|proposes"
             r"|claimed|claims|observed|observes|wrote|writes|pointed\s+out|points\s+out"
-            r"|put\s+it|puts\s+it|has\s+(?:argued|shown|suggested|noted)"
-            r"|have\s+(?:argued|shown|suggested|noted))(?![\w]))"
+            r"|put\s+it|puts\s+it|shown)(?![\w]))"
         ),
         # "… described in fireground commanders (Klein)." A lone name in parentheses is
         # shaped like "(Python)" too: kind "lone-name", which TL302 reports only in a
@@ -361,9 +361,13 @@ def find_citations(text: str, packs: Packs = ()) -> list[Citation]:
             candidates.append(Citation("author-only", start, end, text[start:end], False))
     for m in p.lone_name.finditer(text):
         candidates.append(Citation("lone-name", m.start("c"), m.end("c"), m.group("c"), False))
-    for m in p.attribution.finditer(text):
-        if not _YEAR.search(text, m.end("c"), m.end("c") + 80):  # "as Leach argued in 1940"
-            candidates.append(Citation("author-only", m.start("c"), m.end("c"), m.group("c"), False))
+    # "as Leach argued": answered only by a year close after it ("as Leach argued in 1940"),
+    # not by the next citation of the block, which is another claim's
+    attributed = [
+        Citation("author-only", m.start("c"), m.end("c"), m.group("c"), False)
+        for m in p.attribution.finditer(text)
+        if not _YEAR.search(text, m.end("c"), m.end("c") + 80)
+    ]
     if candidates:
         stops = [m.start() for m in p.terminator.finditer(text)]
         years = [m.start() for m in _YEAR.finditer(text)]
@@ -372,7 +376,9 @@ def find_citations(text: str, packs: Packs = ()) -> list[Citation]:
             for c in candidates
             if not _answered(c, complete, starts, stops) and not _dated_entry(c, stops, years)
         ]
-    author_only = _disjoint(candidates)
+    if attributed:
+        attributed = [c for c in attributed if not any(k.start < c.end and c.start < k.end for k in complete)]
+    author_only = _disjoint(candidates + attributed)
     return sorted(complete + author_only, key=lambda c: c.start)
 
 

@@ -275,9 +275,9 @@ def _entries(
 
 _CUE_KEYS = (
     "phrase", "tier", "weight", "negated_tier", "not_followed_by", "not_preceded_by",
-    "followed_by", "preceded_by", "not_if", "example", "not",
+    "followed_by", "preceded_by", "not_if", "infers", "contradicts", "example", "not",
 )
-_CUE_SHAPES = ("capitalised", "before_number")  # tiers.SHAPES
+_CUE_SHAPES = ("capitalised", "before_number", "before_ing")  # tiers.SHAPES
 
 
 def _tiers(data: dict[str, Any], where: str, count: _Counter) -> dict[str, Any]:
@@ -324,6 +324,11 @@ def _tiers(data: dict[str, Any], where: str, count: _Counter) -> dict[str, Any]:
                         f"{at}.not_if", f"unknown shape {shape!r} (one of {', '.join(_CUE_SHAPES)})"
                     )
             entry["not_if"] = list(shapes)
+        for key in ("infers", "contradicts"):
+            if key in raw:
+                if not isinstance(raw[key], bool):
+                    raise _Bad(f"{at}.{key}", f"must be true or false (got {raw[key]!r})")
+                entry[key] = raw[key]
         for key in ("example", "not"):
             if key in raw:
                 _note(raw[key], f"{at}.{key}")
@@ -336,8 +341,8 @@ def _tiers(data: dict[str, Any], where: str, count: _Counter) -> dict[str, Any]:
 
 _CODES = ("TL401", "TL402")  # clinical.CODES
 _CLINICAL_ENTRY_KEYS = (
-    "phrase", "code", "category", "after", "before", "sentence", "not_followed_by", "example",
-    "not",
+    "phrase", "code", "category", "after", "before", "sentence", "not_followed_by",
+    "followed_by", "example", "not",
 )
 
 
@@ -385,10 +390,9 @@ def _clinical(data: dict[str, Any], where: str, count: _Counter) -> dict[str, An
                     if set_name not in known:
                         raise _Bad(f"{at}.{key}", f"unknown term set {set_name!r}")
                 clean[key] = list(names)
-        if raw.get("not_followed_by") is not None:
-            clean["not_followed_by"] = _phrases(
-                raw["not_followed_by"], f"{at}.not_followed_by", count, one_token=True
-            )
+        for key in ("not_followed_by", "followed_by"):
+            if raw.get(key) is not None:
+                clean[key] = _phrases(raw[key], f"{at}.{key}", count, one_token=True)
         for key in ("example", "not"):
             if key in raw:
                 _note(raw[key], f"{at}.{key}")

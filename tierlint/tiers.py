@@ -107,8 +107,13 @@ def _before_number(doc: Any, s: int, e: int) -> bool:
     return e < len(doc) and doc[e].like_num
 
 
+def _before_ing(doc: Any, s: int, e: int) -> bool:
+    """The next token is a word in -ing ("would be walking")."""
+    return e < len(doc) and len(doc[e].text) > 4 and doc[e].lower_.endswith("ing")
+
+
 # token shapes a cue entry's ``not_if`` may name: each says the match is another sense
-SHAPES = {"capitalised": _capitalised, "before_number": _before_number}
+SHAPES = {"capitalised": _capitalised, "before_number": _before_number, "before_ing": _before_ing}
 
 
 def _shapes(raw: dict[str, Any], i: int) -> frozenset[str]:
