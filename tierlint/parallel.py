@@ -30,13 +30,20 @@ def lint_in_processes(
 
     for packs in dict.fromkeys(t[2].packs for t in targets):
         pipeline(packs)  # warm, before forking: one pipeline per set of rule packs
+    # The first file is linted here, before forking: it also builds what is built on first
+    # use (the matchers of the lexicons, the citation patterns, the Markdown parser, the
+    # rules' modules), which every worker then inherits instead of building it again.
+    first = linter.lint_data(*targets[0])
+    rest = targets[1:]
+    if not rest:
+        return [first]
     _LINTER = linter
-    size = max(1, -(-len(targets) // (workers * 4)))
-    chunks = [targets[i : i + size] for i in range(0, len(targets), size)]
+    size = max(1, -(-len(rest) // (workers * 4)))
+    chunks = [rest[i : i + size] for i in range(0, len(rest), size)]
     context = multiprocessing.get_context("fork")
     try:
         with context.Pool(workers) as pool:
             results = pool.map(_lint_chunk, chunks)
     finally:
         _LINTER = None
-    return [r for chunk in results for r in chunk]
+    return [first] + [r for chunk in results for r in chunk]
