@@ -13,8 +13,9 @@ and a bare ``python -c "import click, pluggy, yaml"`` start.
 
     python benchmarks/speed.py [--runs 5] [--keep DIR]
 
-tierlint runs with ``--no-cache`` when it has that option, and ``--version`` and a cached
-re-check of the 2,000 pages are measured too. This is a measurement, never a test: nothing
+tierlint runs with ``--no-cache`` when it has that option, and ``--version``, a cached
+re-check of the 2,000 pages, the peak memory on the big page and a warm re-lint of an
+edited page (what ``tierlint lsp`` does on each change) are measured too. This is a measurement, never a test: nothing
 here fails on a slow machine.
 """
 
@@ -155,6 +156,8 @@ def main() -> int:
         if no_cache:
             subprocess.run(tl + ["check", *loads["many"]], cwd=where, capture_output=True)
             cached = timed(tl + ["check", *loads["many"]], args.runs, where)
+        relint = relint_ms(args.runs)
+        peak = peak_memory_mb(tl + ["check", *no_cache, *loads["big"]], where)
         print(f"median of {args.runs} runs; workloads in {where}")
         print()
         print(f"| tool | {BIG_BYTES / 1e6:.2f} MB page | {MANY:,} pages | one page |")
@@ -166,6 +169,13 @@ def main() -> int:
         print(f"- `tierlint --version`: {_s(version)} (bare `import click, pluggy, yaml`: {_s(click_start)})")
         if cached is not None:
             print(f"- re-check of the unchanged {MANY:,} pages with the cache: {_s(cached)}")
+        if click_start and version:
+            ratio = f"{version / click_start:.2f}x"
+            print(f"- --version / bare click start: {ratio}" + (f"; cached re-check / bare click start: {cached / click_start:.2f}x" if cached else ""))
+        if relint is not None:
+            print(f"- warm re-lint of the changed seed page (what `tierlint lsp` does on an edit): {relint:.1f} ms")
+        if peak is not None:
+            print(f"- peak memory on the {BIG_BYTES / 1e6:.2f} MB page: {peak:.0f} MB")
         base = dict(rows)
         tier = rows[0][1]
         if "proselint" in base:
@@ -178,6 +188,54 @@ def main() -> int:
         if not args.keep:
             shutil.rmtree(where, ignore_errors=True)
     return 0
+
+
+_RELINT = r"""
+import statistics, sys, time
+from pathlib import Path
+from tierlint.config import ConfigResolver
+from tierlint.engine import Linter
+page = Path(sys.argv[1])
+text = page.read_text(encoding="utf-8")
+linter = Linter(ConfigResolver())
+config = linter.resolver.for_path(page)
+linter.lint_text(text, str(page), page, config)  # warm: what a running server has done
+times = []
+for n in range(int(sys.argv[2]) * 4):
+    changed = text + f"\nAn edit, number {n}, may change what the page claims.\n"
+    start = time.perf_counter()
+    linter.lint_text(changed, str(page), page, config)
+    times.append(time.perf_counter() - start)
+print(statistics.median(times) * 1000)
+"""
+
+
+def relint_ms(runs: int) -> float | None:
+    """The language server's work on an edit: re-linting the seed page in a warm process."""
+    seed = ROOT / "corpus" / "vision" / "lc-the-thaw-is-backprop.md"
+    proc = subprocess.run(
+        [sys.executable, "-c", _RELINT, str(seed), str(runs)], capture_output=True, text=True
+    )
+    try:
+        return float(proc.stdout.strip())
+    except ValueError:
+        return None
+
+
+def peak_memory_mb(cmd: list[str], cwd: Path) -> float | None:
+    """Peak resident memory of ``cmd``: its rusage, read by a fresh process whose only child
+    it is (Linux and macOS)."""
+    probe = (
+        "import resource, subprocess, sys\n"
+        "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+    )
+    proc = subprocess.run([sys.executable, "-c", probe, *cmd], cwd=cwd, capture_output=True, text=True)
+    try:
+        peak = int(proc.stdout.strip())
+    except ValueError:
+        return None  # no resource module (Windows)
+    return peak / (1024 * 1024 if sys.platform == "darwin" else 1024)
 
 
 def _s(value: float | None) -> str:
