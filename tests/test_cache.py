@@ -200,3 +200,20 @@ def test_a_corrupt_or_foreign_manifest_is_ignored(repo):
         manifest.write_text(junk)
         result = repo.run("check", "--format", "json", "pages")
         assert json.loads(result.stdout) == first and "warning" not in result.stderr
+
+
+def test_a_result_survives_the_compact_entry_format(repo):
+    """Entries keep diagnostics and claims as rows of field values: every field comes back."""
+    from pathlib import Path
+
+    from tierlint.cache import result_from_json, result_to_json
+    from tierlint.engine import FileResult
+
+    repo.write("a.md", PAGE)
+    payload = repo.check_json("a.md")
+    from tierlint.diagnostics import Diagnostic
+
+    diags = [Diagnostic(**d) for d in payload["diagnostics"]]
+    result = FileResult("a.md", diags, [], file=Path("a.md"), root_path="a.md", claim_count=2)
+    back = result_from_json(json.loads(json.dumps(result_to_json(result))), Path("a.md"))
+    assert back.diagnostics == diags and back.n_claims == 2 and back.path == "a.md"
