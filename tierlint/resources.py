@@ -15,7 +15,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
 
 if TYPE_CHECKING:
     from .packs import RulePack
@@ -55,6 +54,8 @@ def _shipped(name: str) -> dict[str, Any]:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise LexiconError(f"{path}: cannot read lexicon ({exc.strerror})") from None
+    import yaml  # here, not at the top: a cached run needs the lexicons' paths, not YAML
+
     try:
         # the C loader when PyYAML has it: the same safe subset of YAML, ten times faster
         data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))

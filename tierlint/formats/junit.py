@@ -6,13 +6,17 @@ by U+FFFD, so the document always parses."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any, TextIO
 
-_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+@lru_cache(maxsize=1)
+def _not_xml() -> re.Pattern[str]:
+    """Characters XML 1.0 cannot hold (compiled on first use: a few ms, for junit only)."""
+    return re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def _xml(text: str) -> str:
-    return _NOT_XML.sub("\ufffd", text)
+    return _not_xml().sub("\ufffd", text)
 
 
 def junit_tree(report: Any):
