@@ -186,3 +186,14 @@ def test_a_non_inferring_cue_contradicts_a_declared_lens_but_infers_nothing(tmp_
     assert not [c for c in codes if c[1] == "TL201"]
     claims = tier_page(parse_page(page.read_text()))
     assert claims[-1].tier is None
+
+
+def test_proving_and_hedging_in_one_clause_is_tl102_even_under_a_declared_tier():
+    """"This proves that most marshes may survive" in a hypothesis block mixes tiers in one
+    clause (TL102, once); "proves" alone in a hypothesis claim contradicts it (TL103)."""
+    assert _tier_findings(
+        "2. Serious hypothesis — this proves that most marshes may survive (Kirwan 2016)."
+    ) == ["TL102"]
+    assert _tier_findings(
+        "2. Serious hypothesis — the record proves the marsh keeps pace (Kirwan 2016)."
+    ) == ["TL103"]

@@ -306,6 +306,8 @@ def _patterns(packs: Packs = ()) -> _Patterns:
             r"(?=\s+(?:(?:has|have|had)\s+)?(?:(?:long|also|often|famously|first|since|\w+ly)\s+)?"
             r"(?:argued|argues|showed|noted|notes|suggested|suggests|proposed|proposes"
             r"|claimed|claims|observed|observes|wrote|writes|pointed\s+out|points\s+out"
+            r"|suspected|suspects|believed|believes|thought|predicted|predicts|found|reported"
+            r"|described|hypothesi[sz]ed|speculated|conjectured"
             r"|put\s+it|puts\s+it|shown)(?![\w]))"
         ),
         # "… described in fireground commanders (Klein)." A lone name in parentheses is

@@ -39,9 +39,7 @@ def check_untiered(ctx: Context) -> Iterator[Finding]:
 def check_mixed(ctx: Context) -> Iterator[Finding]:
     for claim in ctx.claims:
         clash = _tiers().clause_clash(claim)
-        if clash and claim.source in DECLARED and claim.tier in (clash[0].signals, clash[1].signals):
-            continue  # wording against the declared tier: TL103 reports it, once
-        if clash:
+        if clash:  # declared or not: "this proves that most marshes may survive" mixes tiers
             a, b = clash
             yield Finding(
                 "TL102",
@@ -57,7 +55,10 @@ def check_mismatch(ctx: Context) -> Iterator[Finding]:
     for claim in ctx.claims:
         if claim.source not in DECLARED:
             continue
+        clash = _tiers().clause_clash(claim)
         for cue in _tiers().strong_cues(claim):
+            if clash and cue in clash:
+                continue  # mixed in one clause with the declared tier's wording: TL102 says it
             if frozenset((cue.signals, claim.tier)) in _tiers().CLASHES:
                 declared = claim.evidence[0].cue if claim.evidence else claim.tier
                 yield Finding(
