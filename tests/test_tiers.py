@@ -197,3 +197,10 @@ def test_proving_and_hedging_in_one_clause_is_tl102_even_under_a_declared_tier()
     assert _tier_findings(
         "2. Serious hypothesis — the record proves the marsh keeps pace (Kirwan 2016)."
     ) == ["TL103"]
+
+
+def test_plural_tier_headings_declare_their_sections():
+    claims = tier_page(
+        parse_page("## Serious hypotheses\n\nPrices move.\n\n## Interpretive lenses\n\nA shape.\n")
+    )
+    assert [(c.tier, c.source) for c in claims] == [("hypothesis", "section"), ("lens", "section")]

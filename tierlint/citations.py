@@ -291,7 +291,9 @@ def _patterns(packs: Packs = ()) -> _Patterns:
         ),
         # A reference, not the "[^label]:" that opens a definition at the start of a line.
         footnote=re.compile(r"(?!^\[\^[^\]\n]*\]:)\[\^(?P<key>[^\]\s]+)\]", re.MULTILINE),
-        list_group=re.compile(rf"\((?=[^()]*;|\s*{prefix})[^()]*\)"),
+        # ";"-separated, opened by a prefix, or one list of names joined by "," and "&"
+        # ("(Gallegati, Keen, Lux & Ormerod)"; "(Research & Development)" has no comma)
+        list_group=re.compile(rf"\((?=[^()]*;|\s*{prefix}|[^()]*,[^()]*&)[^()]*\)"),
         item=re.compile(r"[^;]+"),
         item_head=re.compile(rf"\s*(?:{prefix}){{0,2}}"),
         item_authors=re.compile(
