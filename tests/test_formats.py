@@ -353,3 +353,16 @@ def test_a_failing_rule_exits_2_even_with_exit_zero_baseline_or_any_format(pages
         assert result.exit_code == 2 and "TL000" in result.stdout and "a rule failed" in result.stderr, fmt
     assert pages.run("check", "--write-baseline", "base.json", "a.md").exit_code == 2
     assert not (pages.root / "base.json").exists()
+
+
+def test_the_lazy_builtin_writers_say_which_formats_are_documents():
+    """The registry imports each format's module on first use; the ``document`` flag it
+    declares must match the one the module itself sets."""
+    from importlib import import_module
+
+    from tierlint.formats.builtin import _FORMATS, tierlint_formats
+
+    writers = tierlint_formats()
+    for name, (module, function, _) in _FORMATS.items():
+        real = getattr(import_module(f"tierlint.formats.{module}"), function)
+        assert getattr(writers[name], "document", False) == getattr(real, "document", False), name
