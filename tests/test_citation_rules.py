@@ -100,3 +100,18 @@ def test_a_lone_name_closing_a_hypothesis_is_incomplete_but_not_in_narration(rep
     )
     payload = repo.check_json("a.md")
     assert [(d["code"], d["line"]) for d in payload["diagnostics"]] == [("TL301", 1), ("TL302", 1)]
+
+
+def test_an_inferred_hypothesis_owes_a_citation_only_when_its_wording_hedges_the_claim(repo):
+    """Cues that mark doubt in passing ("expected to", "potential", "whether") tier a claim
+    hypothesis but do not hold it to TL301; "may" does, and a declared tier always does."""
+    repo.write(
+        "a.md",
+        "A gap of 400 points means the stronger player is expected to score about 0.91.\n\n"
+        "The probe may lag the bean by a minute.\n\n"
+        "2. Serious hypothesis — whether the lag matters for flavour is open.\n",
+    )
+    payload = repo.check_json("a.md")
+    assert [(d["code"], d["line"]) for d in payload["diagnostics"]] == [("TL301", 3), ("TL301", 5)]
+    claims = repo.claims("a.md")
+    assert claims[0]["tier"] == "hypothesis"  # still tiered: CoNLL-style hedge detection

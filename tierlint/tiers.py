@@ -40,6 +40,7 @@ class CueEntry:
     not_if: frozenset[str]  # token shapes (SHAPES) that make the match another sense
     infers: bool = True  # False: only contradicts a declared tier (TL103), never infers one
     contradicts: bool = True  # False: infers its tier, never contradicts one (TL102, TL103)
+    owes_citation: bool = True  # False: alone, it tiers a claim hypothesis but owes no TL301
 
 
 @dataclass(slots=True)
@@ -85,6 +86,7 @@ def cue_entries(packs: Packs = ()) -> tuple[CueEntry, ...]:
                 not_if=_shapes(raw, i),
                 infers=bool(raw.get("infers", True)),
                 contradicts=bool(raw.get("contradicts", True)),
+                owes_citation=bool(raw.get("owes_citation", True)),
             )
         )
     return tuple(entries)
@@ -411,3 +413,13 @@ def _section_tiers(page: Page, packs: Packs = ()) -> dict[int, tuple[str, int, i
 def _page_tier(page: Page) -> str | None:
     value = page.front_matter.get("tier")
     return tier_id(str(value)) if isinstance(value, str) else None
+
+
+def owes_citation(claim: Claim) -> bool:
+    """Whether a hypothesis claim is held to TL301. A declared one always is; an inferred
+    one when some cue behind its tier hedges what it claims ("may", "suggests"), not only
+    cues that mark doubt in passing (``owes_citation: false``: "whether", "expected to",
+    "potential"), which in narration are seldom research claims."""
+    if claim.source != "inferred":
+        return True
+    return any(c.signals == "hypothesis" and c.entry.owes_citation for c in claim.cues)

@@ -137,9 +137,13 @@ def _bibliography_keys(ctx: Context) -> tuple[set[str], str | None]:
 
 
 def check_hypothesis_cites(ctx: Context) -> Iterator[Finding]:
+    from ..tiers import owes_citation
+
     cites = page_citations(ctx)
     for claim in ctx.claims:
-        if claim.tier == "hypothesis" and not cites.cites(claim.block.group):
+        if claim.tier != "hypothesis" or not owes_citation(claim):
+            continue
+        if not cites.cites(claim.block.group):
             yield Finding(
                 "TL301",
                 claim.start,
@@ -217,7 +221,10 @@ RULES = [
         severity="error",
         summary="a hypothesis claim whose claim or block cites nothing",
         why="A serious hypothesis is a live research bridge: the reader must be able to walk"
-        " across it to the research. Cite it, or say it as a lens.",
+        " across it to the research. Cite it, or say it as a lens. A declared hypothesis"
+        " always owes a citation; one inferred from its wording owes one when the wording"
+        " hedges what it claims (\"may\", \"suggests\", \"likely\"), not when it only marks"
+        " doubt in passing (\"whether\", \"expected to\", \"potential\"), as narration does.",
         fires="2. Serious hypothesis — the brain may do something backprop-like.",
         passes="2. Serious hypothesis — the brain may do something backprop-like"
         " (Lillicrap et al., Nat. Rev. Neurosci. 2020).",
