@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Any, Iterator
 
 from ..hookspecs import hookimpl
 from ..rule import Context, Finding, Rule
@@ -42,7 +42,7 @@ def check_clinical(ctx: Context) -> Iterator[Finding]:
 def check_promise(ctx: Context) -> Iterator[Finding]:
     """One TL402 per claim: "you will feel guaranteed relief within weeks" is one promise,
     however many of its words promise."""
-    by_claim: dict[int, tuple[object, list]] = {}
+    by_claim: dict[int, tuple[Any, list[Any]]] = {}  # id(claim) → (claim, its promises)
     for claim, hit in _hits(ctx):
         if hit.code == "TL402":
             by_claim.setdefault(id(claim), (claim, []))[1].append(hit)
