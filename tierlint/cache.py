@@ -39,23 +39,22 @@ class Cache:
         self.warn = warn
         self.salt = salt  # the rules' fingerprint: version, plugins, lexicons
         self.broken = False
-        self._configs: dict[int, tuple[Config, str]] = {}
+        self._configs: dict[int, tuple[Config, str, Path]] = {}  # id → (config, fingerprint, dir)
         self._manifests: dict[Path, Manifest] = {}
-        self._dirs: dict[int, tuple[Config, Path]] = {}
 
-    def _fingerprint(self, config: Config) -> str:
+    def _known(self, config: Config) -> tuple[Config, str, Path]:
+        """What this cache works out once per configuration: its fingerprint and directory."""
         known = self._configs.get(id(config))
         if known is None or known[0] is not config:
-            known = self._configs[id(config)] = (config, _config_fingerprint(config))
-        return known[1]
+            directory = self.directory or config.root / CACHE_DIR_NAME
+            known = self._configs[id(config)] = (config, _config_fingerprint(config), directory)
+        return known
+
+    def _fingerprint(self, config: Config) -> str:
+        return self._known(config)[1]
 
     def _dir(self, config: Config) -> Path:
-        if self.directory is not None:
-            return self.directory
-        known = self._dirs.get(id(config))
-        if known is None or known[0] is not config:
-            known = self._dirs[id(config)] = (config, config.root / CACHE_DIR_NAME)
-        return known[1]
+        return self._known(config)[2]
 
     def key(self, content: str, display: str, config: Config, project_state: str) -> str:
         """The entry key of a file whose bytes have the digest ``content``
@@ -184,19 +183,18 @@ class Manifest:
     def note(
         self,
         path: str,
-        st: os.stat_result | None,
+        st: os.stat_result,
         read_ns: int,
         digest: str,
         key: str,
         result: dict[str, Any],
     ) -> None:
         """Record a file read at ``read_ns`` (``time.time_ns()`` before reading) and its result."""
-        signature = self.signature(st) if st is not None else None
-        if signature is None or read_ns - st.st_mtime_ns < _SETTLED_NS:
+        if read_ns - st.st_mtime_ns < _SETTLED_NS:
             if self.files.pop(path, None) is not None:
                 self.changed = True
             return
-        entry = [*signature, digest, key]
+        entry = [*self.signature(st), digest, key]
         if self.files.get(path) != entry:
             self.files[path] = entry
             self.changed = True

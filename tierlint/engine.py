@@ -454,34 +454,31 @@ def tier_pages(pages: list[Page], packs: Packs = ()) -> list[list[Claim]]:
 
 
 def held_claims(result: FileResult) -> list[ClaimRecord]:
-    """The claims of ``result`` that some diagnostic starts in (claims are in order and do
-    not overlap, so each diagnostic is placed by bisection)."""
-    from bisect import bisect_right
-
+    """The claims of ``result`` that some diagnostic starts in, in order."""
     claims = result.claims
-    starts = [(c.line, c.column) for c in claims]
-    held: dict[int, ClaimRecord] = {}
-    for d in result.diagnostics:
-        at = (d.line, d.column)
-        i = bisect_right(starts, at) - 1
-        if i >= 0 and at < (claims[i].end_line, claims[i].end_column):
-            held[i] = claims[i]
-    return [held[i] for i in sorted(held)]
+    return _held(
+        claims,
+        [(c.line, c.column) for c in claims],
+        [(c.end_line, c.end_column) for c in claims],
+        [(d.line, d.column) for d in result.diagnostics],
+    )
 
 
 def _claims_under(page: Page, claims: list[Claim], diagnostics: list[Diagnostic]) -> list[Claim]:
-    """The claims some diagnostic starts in, in order: ``held_claims`` on the page itself,
-    before any record is made."""
-    from bisect import bisect_right
+    """``held_claims`` on the page itself, before any record is made."""
+    return _held(
+        claims,
+        [c.start for c in claims],
+        [c.end for c in claims],
+        [page_offset(page, d) for d in diagnostics],
+    )
 
-    starts = [c.start for c in claims]
-    held: set[int] = set()
-    for d in diagnostics:
-        at = page_offset(page, d)
-        i = bisect_right(starts, at) - 1
-        if i >= 0 and at < claims[i].end:
-            held.add(i)
-    return [claims[i] for i in sorted(held)]
+
+def _held(items: list[Any], starts: list[Any], ends: list[Any], points: list[Any]) -> list[Any]:
+    from .positions import holding
+
+    found = {holding(starts, ends, at) for at in points}
+    return [items[i] for i in sorted(found - {None})]
 
 
 def claim_record(page: Page, claim: Claim) -> ClaimRecord:

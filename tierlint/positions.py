@@ -9,8 +9,16 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from typing import Any
 
 _LINE_END = re.compile(r"\r\n|\r|\n")
+
+
+def holding(starts: list[Any], ends: list[Any], at: Any) -> int | None:
+    """The index of the span that holds ``at`` (``start <= at < end``), for spans given in
+    order and apart (claims on a page), found by bisection; None when none holds it."""
+    i = bisect_right(starts, at) - 1
+    return i if i >= 0 and at < ends[i] else None
 
 
 class LineIndex:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
@@ -163,6 +162,7 @@ def check_incomplete(ctx: Context) -> Iterator[Finding]:
     cites = page_citations(ctx)
     masked = ctx.page.masked
     starts = [claim.start for claim in ctx.claims]
+    ends = [claim.end for claim in ctx.claims]
     for found in cites.by_group.values():
         run: list[tuple[int, int]] = []
         for c in found:
@@ -170,7 +170,7 @@ def check_incomplete(ctx: Context) -> Iterator[Finding]:
                 continue
             base = cites.offset[id(c)]
             start, end = base + c.start, base + c.end
-            if c.kind == "lone-name" and not _in_hypothesis(ctx, starts, start):
+            if c.kind == "lone-name" and not _in_hypothesis(ctx, starts, ends, start):
                 continue
             if run and _LIST_GAP.match(masked[run[-1][1] : start]):
                 run.append((start, end))
@@ -182,9 +182,11 @@ def check_incomplete(ctx: Context) -> Iterator[Finding]:
             yield _incomplete(ctx, run)
 
 
-def _in_hypothesis(ctx: Context, starts: list[int], offset: int) -> bool:
-    i = bisect_right(starts, offset) - 1
-    return i >= 0 and offset < ctx.claims[i].end and ctx.claims[i].tier == "hypothesis"
+def _in_hypothesis(ctx: Context, starts: list[int], ends: list[int], offset: int) -> bool:
+    from ..positions import holding
+
+    i = holding(starts, ends, offset)
+    return i is not None and ctx.claims[i].tier == "hypothesis"
 
 
 def _incomplete(ctx: Context, run: list[tuple[int, int]]) -> Finding:

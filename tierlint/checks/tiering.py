@@ -36,9 +36,17 @@ def check_untiered(ctx: Context) -> Iterator[Finding]:
             )
 
 
+def _clashes(ctx: Context) -> list:
+    """Each claim's clause clash (or None), worked out once per page for TL102 and TL103."""
+    found = ctx.cache.get("clashes")
+    if found is None:
+        clause_clash = _tiers().clause_clash
+        found = ctx.cache["clashes"] = [clause_clash(claim) for claim in ctx.claims]
+    return found
+
+
 def check_mixed(ctx: Context) -> Iterator[Finding]:
-    for claim in ctx.claims:
-        clash = _tiers().clause_clash(claim)
+    for claim, clash in zip(ctx.claims, _clashes(ctx)):
         if clash:  # declared or not: "this proves that most marshes may survive" mixes tiers
             a, b = clash
             yield Finding(
@@ -52,14 +60,14 @@ def check_mixed(ctx: Context) -> Iterator[Finding]:
 
 
 def check_mismatch(ctx: Context) -> Iterator[Finding]:
-    for claim in ctx.claims:
+    tiers = _tiers()
+    for claim, clash in zip(ctx.claims, _clashes(ctx)):
         if claim.source not in DECLARED:
             continue
-        clash = _tiers().clause_clash(claim)
-        for cue in _tiers().strong_cues(claim):
+        for cue in tiers.strong_cues(claim):
             if clash and cue in clash:
                 continue  # mixed in one clause with the declared tier's wording: TL102 says it
-            if frozenset((cue.signals, claim.tier)) in _tiers().CLASHES:
+            if frozenset((cue.signals, claim.tier)) in tiers.CLASHES:
                 declared = claim.evidence[0].cue if claim.evidence else claim.tier
                 yield Finding(
                     "TL103",
