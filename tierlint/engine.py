@@ -272,14 +272,11 @@ class Linter:
             except OSError:
                 st = None
             digest = manifest.digest(name, st) if st is not None else None
-            if digest is not None:
+            if digest is not None:  # unchanged since it was last read: no need to read it
                 key = self._key(digest, display, config)
-                found = manifest.result(key)
-                if found is None:
-                    found = self.cache.get(key, config)
-                    if found is not None:
-                        manifest.note(name, st, time.time_ns(), digest, key, found)
+                found = manifest.result(key) or self.cache.get(key, config)
                 if found is not None:
+                    manifest.note(name, st, time.time_ns(), digest, key, found)
                     return self._from_json(found, path), None, key, None
             read_ns = time.time_ns()
         try:
