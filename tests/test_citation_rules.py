@@ -102,6 +102,32 @@ def test_a_lone_name_closing_a_hypothesis_is_incomplete_but_not_in_narration(rep
     assert [(d["code"], d["line"]) for d in payload["diagnostics"]] == [("TL301", 1), ("TL302", 1)]
 
 
+def test_hearsay_is_incomplete_only_in_a_hypothesis_claim(repo):
+    repo.write(
+        "a.md",
+        "The same effect may build friendships faster, as Dunbar keeps saying.\n\n"
+        "We moved the sofa, as Maria says, and the room breathes.\n",
+    )
+    payload = repo.check_json("a.md")
+    assert [(d["code"], d["line"]) for d in payload["diagnostics"]] == [("TL301", 1), ("TL302", 1)]
+
+
+def test_weak_hedges_in_a_story_told_in_the_past_owe_no_citation(repo):
+    """"could" and "seem to" in a scene from the past ("the worry could be parked", "the
+    dogs did not seem to mind") keep their tier but owe no TL301; "may" still does, and
+    "could" outside a story does."""
+    repo.write(
+        "a.md",
+        "She kept a notepad by the bed so the worry could be parked until daylight.\n\n"
+        "Jan was on warfarin that spring, so she taught from a chair; the dogs did not seem to mind.\n\n"
+        "Dogs may read the trainer's posture, which is why the trick fell apart when I tried it.\n\n"
+        "Dopamine could carry the error signal.\n",
+    )
+    payload = repo.check_json("a.md")
+    assert [(d["code"], d["line"]) for d in payload["diagnostics"]] == [("TL301", 5), ("TL301", 7)]
+    assert [c["tier"] for c in repo.claims("a.md")] == ["hypothesis"] * 4
+
+
 def test_an_inferred_hypothesis_owes_a_citation_only_when_its_wording_hedges_the_claim(repo):
     """Cues that mark doubt in passing ("expected to", "potential", "whether") tier a claim
     hypothesis but do not hold it to TL301; "may" does, and a declared tier always does."""

@@ -44,6 +44,15 @@ FOUND = [
         [("venue-year", "Papageorgiou & Kotsialos (IEEE Trans. Intell. Transp. Syst. 2002)")],
     ),
     ("Smith (Nature 2020) showed it", [("venue-year", "Smith (Nature 2020)")]),
+    # after authors, any capitalised words (ordinals too) before the year name the venue
+    (
+        'the "80/20 rule" of Trueswell (Wilson Library Bulletin, 1969). Whether it holds',
+        [("venue-year", "Trueswell (Wilson Library Bulletin, 1969)")],
+    ),
+    (
+        "first written down by Newell & Potts (Proc. 2nd Conf. Aust. Road Res. Board, 1964), and",
+        [("venue-year", "Newell & Potts (Proc. 2nd Conf. Aust. Road Res. Board, 1964)")],
+    ),
     # a venue of two or more words alone in a parenthesis, the authors named in the sentence
     ("Efron and Morris made it famous (J. Am. Stat. Assoc. 1975).", [("venue-year", "J. Am. Stat. Assoc. 1975")]),
     # an item after prose words, closing its bracket
@@ -288,6 +297,16 @@ def test_not_author_only(text: str) -> None:
     # a lone name closing a sentence is a "lone-name" candidate, which only TL302 in a
     # hypothesis claim reports (tests/test_citation_rules.py)
     assert [c for c in find_citations(text) if not c.complete and c.kind != "lone-name"] == []
+
+
+def test_hearsay_is_a_candidate_of_its_own_kind() -> None:
+    kinds = lambda t: [(c.kind, c.text, c.complete) for c in find_citations(t)]  # noqa: E731
+    assert kinds("It may build friendships faster, as Dunbar keeps saying.") == [
+        ("hearsay", "Dunbar", False)
+    ]
+    assert kinds("as Klein likes to say, experts see patterns.") == [("hearsay", "Klein", False)]
+    assert kinds("as Dunbar said in 1992, groups cap out.") == []  # a year answers it
+    assert kinds("as the coach keeps saying") == []  # not a name
 
 
 def test_a_lone_name_is_a_candidate_only_where_it_closes_a_sentence() -> None:

@@ -290,6 +290,33 @@ def test_every_term_and_bridge_word_is_used(name: str, template: str, phrase: st
     assert span in [covered for _, covered in hits(text)]
 
 
+REFERRAL = LEXICON["referral"]
+REFERRALS = (
+    [f"{verb} a {who}" for verb in REFERRAL["verbs"] for who in REFERRAL["professionals"][:1]]
+    + [f"{REFERRAL['verbs'][0]} your {who}" for who in REFERRAL["professionals"]]
+    + list(REFERRAL["phrases"])
+)
+
+
+def test_without_the_referral_the_referral_example_fires() -> None:
+    assert hits(REFERRAL["example"].format("it is worth noting")) == [
+        ("TL401", "therapy for insomnia")
+    ]
+
+
+@pytest.mark.parametrize("referral", REFERRALS)
+def test_a_claim_that_refers_the_reader_to_a_clinician_is_no_clinical_claim(referral: str) -> None:
+    assert hits(REFERRAL["example"].format(referral)) == []
+
+
+def test_a_referral_silences_tl401_only_not_a_promise() -> None:
+    assert hits("Ask your doctor: this will cure your insomnia.") == [
+        ("TL402", "will cure your insomnia")
+    ]
+    # a professional named without sending the reader there is no referral
+    assert hits("Doctors agree our tea cures insomnia.") == [("TL401", "cures insomnia")]
+
+
 # --- the context conditions, one by one ----------------------------------------------------
 
 

@@ -102,6 +102,27 @@ def test_inference_uses_cues_and_negation():
     assert [t for _, t, _ in out] == ["hypothesis", "exact", "lens", None]
 
 
+def test_a_claim_that_names_a_proof_and_nothing_else_is_exact():
+    text = (
+        "Platt scaling is one logistic regression, and `platt.fk` (band 11111) confirms it.\n\n"
+        "The notes for `platt.md` are elsewhere.\n\n"
+        "`platt.fk` checks the linear case; the rest may be open.\n"
+    )
+    claims = tier_page(parse_page(text), (), (".fk",))
+    assert [(c.tier, [e.cue for e in c.evidence]) for c in claims] == [
+        ("exact", ["platt.fk"]),
+        (None, []),
+        ("hypothesis", ["may"]),
+    ]
+    # without proof extensions (a config with none) nothing is inferred from the name
+    assert tier_page(parse_page(text))[0].tier is None
+
+
+def test_a_simile_in_narration_is_no_lens():
+    out = tiers("Every broker brought up those two months as if they had happened last week.\n")
+    assert out[0][1] is None
+
+
 def test_questions_are_not_tiered():
     out = tiers("## Exact\n\nIs the thaw backprop?\n")
     assert out[0][1:] == (None, None)

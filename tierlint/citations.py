@@ -29,6 +29,9 @@ Kinds (``Citation.kind``):
 ``lone-name``    (``complete=False``) one surname alone in parentheses closing a sentence:
                  "… fireground commanders (Klein)." TL302 reports it only in a hypothesis
                  claim, since "(Python)." is shaped the same.
+``hearsay``     (``complete=False``) authors credited in conversational words with no year:
+                 "as Dunbar keeps saying" (``hearsay_verbs``). TL302 reports it only in a
+                 hypothesis claim, since "as Maria says" is shaped the same.
 ``author-only``  (``complete=False``, TL302) authors named as a citation with no year, venue,
                  DOI or link. Only clear author-list shapes count, so that prose never fires:
                  "Surname et al." anywhere; and inside a parenthesis that is a citation list
@@ -84,11 +87,11 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class Citation:
-    kind: str  # "author-year" | "venue-year" | "doi" | "arxiv" | "pandoc" | "footnote" | "author-only"
+    kind: str  # "author-year" | "venue-year" | "doi" | "arxiv" | "pandoc" | "footnote" | "author-only" | "lone-name" | "hearsay"
     start: int  # char offsets [start, end) in the text given
     end: int
     text: str  # text[start:end]
-    complete: bool  # False only for kind "author-only" (TL302)
+    complete: bool  # False for "author-only", "lone-name" and "hearsay" (TL302)
     key: str | None = None  # the key of a "pandoc" ([@key]) or "footnote" ([^n]) citation
 
 
@@ -115,6 +118,7 @@ class _Patterns(NamedTuple):
     terminator: re.Pattern[str]
     entry_head: re.Pattern[str]  # an author list opening a reference entry
     attribution: re.Pattern[str]  # "as Leach argued": authors credited in prose, no year
+    hearsay: re.Pattern[str]  # "as Dunbar keeps saying": the same, in conversational words
     lone_name: re.Pattern[str]  # "… fireground commanders (Klein)." closing a sentence
 
 
@@ -166,6 +170,16 @@ def _phrase(phrase: str) -> str:
         elif dotted:
             out.append(r"\.?")
     return "".join(out)
+
+
+def _attribution(surname: str, others: str, last: str, et_al: str, verbs: list[str]) -> re.Pattern[str]:
+    """ "as <authors> [has|have|had] [adverb] <verb>": the authors are group ``c``."""
+    alternation = "|".join(r"\s+".join(map(re.escape, v.split())) for v in verbs)
+    return re.compile(
+        rf"(?<![\w])(?:[Aa]s)\s+(?P<c>{surname}{others}(?:{last})?(?:{et_al})?)"
+        r"(?=\s+(?:(?:has|have|had)\s+)?(?:(?:long|also|often|famously|first|since|always|\w+ly)\s+)?"
+        rf"(?:{alternation})(?![\w]))"
+    )
 
 
 @lru_cache(maxsize=16)
@@ -225,6 +239,7 @@ def _patterns(packs: Packs = ()) -> _Patterns:
         rf"(?:{year}|\({year}\))"
     )
     venue_year = rf"(?:{venues}){year_after_venue}"
+    loose_venue = rf"{word}(?:{joined}(?:{word}|\d+(?:st|nd|rd|th)(?![\w]))){{0,9}}"
     # An author list that opens a citation, then what makes it one: "Friston (2010, p. 12)",
     # "Rao and Ballard's (1999)", "Lillicrap et al. (2020)" (narrative); "Lillicrap et al.
     # 2020" (a bare year, only after "et al."); "Lillicrap, …, Hinton, Nat. Rev. Neurosci.
@@ -235,7 +250,10 @@ def _patterns(packs: Packs = ()) -> _Patterns:
         rf"|(?(et_al)(?P<bare>(?:,\s*|\s+){years})|(?!))"
         rf"|(?P<venue>,\s+[*_]{{0,2}}(?:{venues}|{venue_shape}){year_after_venue})"
         # "Papageorgiou & Kotsialos (IEEE Trans. Intell. Transp. Syst. 2002)"
-        rf"|(?P<venue_paren>\s+\(\s*[*_]{{0,2}}(?:{venues}|{venue_shape}){year_after_venue}\s*\))"
+        # "Trueswell (Wilson Library Bulletin, 1969)", "Newell & Potts (Proc. 2nd Conf.
+        # Aust. Road Res. Board, 1964)": in a parenthesis right after authors, any run of
+        # capitalised words (ordinals too) before the year is the venue
+        rf"|(?P<venue_paren>\s+\(\s*[*_]{{0,2}}(?:{venues}|{venue_shape}|{loose_venue}){year_after_venue}\s*\))"
         r"|(?(et_al)|(?!)))"
     )
     # Alone in a parenthesis, a venue-shaped name of two or more words and a year is a
@@ -302,16 +320,10 @@ def _patterns(packs: Packs = ()) -> _Patterns:
         ),
         terminator=re.compile(r"[;)\]]"),
         # "as Leach argued", "as Rao and Ballard showed": a claim credited to authors in
-        # prose, with no year: TL302 (a year soon after answers it: "as Leach argued in 1940")
-        attribution=re.compile(
-            rf"(?<![\w])(?:[Aa]s)\s+(?P<c>{surname}{others}(?:{last})?(?:{et_al})?)"
-            r"(?=\s+(?:(?:has|have|had)\s+)?(?:(?:long|also|often|famously|first|since|\w+ly)\s+)?"
-            r"(?:argued|argues|showed|noted|notes|suggested|suggests|proposed|proposes"
-            r"|claimed|claims|observed|observes|wrote|writes|pointed\s+out|points\s+out"
-            r"|suspected|suspects|believed|believes|thought|predicted|predicts|found|reported"
-            r"|described|hypothesi[sz]ed|speculated|conjectured"
-            r"|put\s+it|puts\s+it|shown)(?![\w]))"
-        ),
+        # prose, with no year: TL302 (a year soon after answers it: "as Leach argued in
+        # 1940"); "as Dunbar keeps saying" (hearsay), only in a hypothesis claim
+        attribution=_attribution(surname, others, last, et_al, _words(lexicon, "attribution_verbs")),
+        hearsay=_attribution(surname, others, last, et_al, _words(lexicon, "hearsay_verbs")),
         # "… described in fireground commanders (Klein)." A lone name in parentheses is
         # shaped like "(Python)" too: kind "lone-name", which TL302 reports only in a
         # hypothesis claim, where a citation is owed, and only where it closes a sentence.
@@ -368,8 +380,9 @@ def find_citations(text: str, packs: Packs = ()) -> list[Citation]:
     # "as Leach argued": answered only by a year close after it ("as Leach argued in 1940"),
     # not by the next citation of the block, which is another claim's
     attributed = [
-        Citation("author-only", m.start("c"), m.end("c"), m.group("c"), False)
-        for m in p.attribution.finditer(text)
+        Citation(kind, m.start("c"), m.end("c"), m.group("c"), False)
+        for kind, rx in (("author-only", p.attribution), ("hearsay", p.hearsay))
+        for m in rx.finditer(text)
         if not _YEAR.search(text, m.end("c"), m.end("c") + 80)
     ]
     if candidates:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from .negation import is_negated
@@ -152,7 +153,32 @@ def find_clinical(doc: Doc, packs: Packs = ()) -> list[ClinicalHit]:
                         entry.code, covered.start_char, covered.end_char, cue, entry.category
                     )
                 )
+    if any(h.code == "TL401" for h in hits) and _refers(doc_text(doc), packs):
+        hits = [h for h in hits if h.code != "TL401"]  # a referral reports what care offers
     return _strongest(hits)
+
+
+def _refers(text: str, packs: Packs = ()) -> bool:
+    """Whether the claim sends the reader to a clinician ("worth taking to a GP")."""
+    return _referral(packs).search(text) is not None
+
+
+@lru_cache(maxsize=16)
+def _referral(packs: Packs = ()) -> re.Pattern[str]:
+    data = (load_lexicon("clinical", packs) if packs else load_lexicon("clinical")).get("referral") or {}
+
+    def words(key: str) -> str:
+        found = data.get(key) or []
+        if not isinstance(found, list) or not all(isinstance(w, str) and w.strip() for w in found):
+            raise LexiconError(f"clinical.yaml: referral.{key} must be a list of phrases")
+        phrases = sorted({w.strip() for w in found}, key=len, reverse=True)
+        return "|".join(r"\s+".join(map(re.escape, w.split())) for w in phrases) or "(?!)"
+
+    determiner = r"(?:(?:a|an|the|your|their|his|her|my|our)\s+)?"
+    return re.compile(
+        rf"(?<![\w'’-])(?i:(?:{words('verbs')})\s+{determiner}(?:{words('professionals')})"
+        rf"|{words('phrases')})(?![\w'’-])"
+    )
 
 
 def _span(

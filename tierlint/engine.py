@@ -342,7 +342,7 @@ class Linter:
         page = parse_page(text, display)
         suppressions, problems = read_directives(page, self.rules)
         page.problems.extend(problems)
-        claims = tier_page(page, config.packs)
+        claims = tier_page(page, config.packs, config.proof_extensions)
         project = self.project(config)
         context = Context(page=page, claims=claims, config=config, project=project)
         findings: list[tuple[Rule, Finding]] = []
@@ -422,13 +422,16 @@ def spanned_lines(page: Page, diagnostics: list[Diagnostic]) -> dict[int, str]:
     return out
 
 
-def tier_page(page: Page, packs: Packs = ()) -> list[Claim]:
+def tier_page(page: Page, packs: Packs = (), proof_extensions: tuple[str, ...] = ()) -> list[Claim]:
     """Claims of a parsed page, each with its annotations (cues, clinical hits) and tier;
-    ``packs``: the rule packs of the page's config (``Config.packs``)."""
-    return tier_pages([page], packs)[0]
+    ``packs``: the rule packs of the page's config (``Config.packs``); ``proof_extensions``:
+    its proof files' extensions (a claim naming a proof and nothing else is exact)."""
+    return tier_pages([page], packs, proof_extensions)[0]
 
 
-def tier_pages(pages: list[Page], packs: Packs = ()) -> list[list[Claim]]:
+def tier_pages(
+    pages: list[Page], packs: Packs = (), proof_extensions: tuple[str, ...] = ()
+) -> list[list[Claim]]:
     """:func:`tier_page` for many pages of one configuration, their claims batched
     through one ``nlp.pipe`` (the pipeline built for ``packs``)."""
     from .nlp import make_docs
@@ -446,7 +449,7 @@ def tier_pages(pages: list[Page], packs: Packs = ()) -> list[list[Claim]]:
         for claim, doc in zip(flat, make_docs([c.masked for c in flat], packs)):
             claim.annotations = doc.user_data
     for page, cs in zip(pages, claims):
-        assign_tiers(page, cs, packs)
+        assign_tiers(page, cs, packs, proof_extensions)
     return claims
 
 

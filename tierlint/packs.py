@@ -275,15 +275,19 @@ def _entries(
 
 _CUE_KEYS = (
     "phrase", "tier", "weight", "negated_tier", "not_followed_by", "not_preceded_by",
-    "followed_by", "preceded_by", "not_if", "infers", "contradicts", "owes_citation", "example",
-    "not",
+    "followed_by", "preceded_by", "not_if", "infers", "contradicts", "owes_citation",
+    "owes_in_narration", "example", "not",
 )
 _CUE_SHAPES = ("capitalised", "before_number", "before_ing")  # tiers.SHAPES
 
 
 def _tiers(data: dict[str, Any], where: str, count: _Counter) -> dict[str, Any]:
-    _mapping(data, where, ("labels", "cues"))
+    _mapping(data, where, ("labels", "cues", "narration"))
     out: dict[str, Any] = {}
+    if data.get("narration") is not None:
+        out["narration"] = _word_lists("pronouns", "past_verbs", pattern=True)(
+            _mapping(data["narration"], f"{where}.narration"), f"{where}.narration", count
+        )
     if data.get("labels") is not None:
         labels = _mapping(data["labels"], f"{where}.labels")
         out["labels"] = {}
@@ -325,7 +329,7 @@ def _tiers(data: dict[str, Any], where: str, count: _Counter) -> dict[str, Any]:
                         f"{at}.not_if", f"unknown shape {shape!r} (one of {', '.join(_CUE_SHAPES)})"
                     )
             entry["not_if"] = list(shapes)
-        for key in ("infers", "contradicts", "owes_citation"):
+        for key in ("infers", "contradicts", "owes_citation", "owes_in_narration"):
             if key in raw:
                 if not isinstance(raw[key], bool):
                     raise _Bad(f"{at}.{key}", f"must be true or false (got {raw[key]!r})")
@@ -348,8 +352,15 @@ _CLINICAL_ENTRY_KEYS = (
 
 
 def _clinical(data: dict[str, Any], where: str, count: _Counter) -> dict[str, Any]:
-    _mapping(data, where, ("bridge", "terms", "entries"))
+    _mapping(data, where, ("bridge", "terms", "entries", "referral"))
     out: dict[str, Any] = {}
+    if data.get("referral") is not None:
+        referral = _mapping(data["referral"], f"{where}.referral", ("verbs", "professionals", "phrases", "example"))
+        if "example" in referral:
+            _note(referral["example"], f"{where}.referral.example")
+        out["referral"] = _word_lists("verbs", "professionals", "phrases", pattern=True)(
+            {k: v for k, v in referral.items() if k != "example"}, f"{where}.referral", count
+        )
     if data.get("bridge") is not None:
         bridge = _mapping(data["bridge"], f"{where}.bridge")
         for key in bridge:
@@ -445,6 +456,8 @@ _CHECKERS: dict[str, Callable[[dict[str, Any], str, _Counter], dict[str, Any]]] 
     "tiers": _tiers,
     "clinical": _clinical,
     "negation": _negation,
-    "citations": _word_lists("venues", "particles", "prefixes", "not_names", pattern=True),
+    "citations": _word_lists(
+        "venues", "particles", "prefixes", "not_names", "attribution_verbs", "hearsay_verbs", pattern=True
+    ),
     "abbreviations": _word_lists("always", "before_number", "can_end"),
 }

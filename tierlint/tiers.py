@@ -41,6 +41,7 @@ class CueEntry:
     infers: bool = True  # False: only contradicts a declared tier (TL103), never infers one
     contradicts: bool = True  # False: infers its tier, never contradicts one (TL102, TL103)
     owes_citation: bool = True  # False: alone, it tiers a claim hypothesis but owes no TL301
+    owes_in_narration: bool = True  # False: as owes_citation, in a claim that narrates
 
 
 @dataclass(slots=True)
@@ -87,6 +88,7 @@ def cue_entries(packs: Packs = ()) -> tuple[CueEntry, ...]:
                 infers=bool(raw.get("infers", True)),
                 contradicts=bool(raw.get("contradicts", True)),
                 owes_citation=bool(raw.get("owes_citation", True)),
+                owes_in_narration=bool(raw.get("owes_in_narration", True)),
             )
         )
     return tuple(entries)
@@ -271,9 +273,14 @@ def _quoted_regions(text: str) -> list[tuple[int, int]]:
 # --- assigning tiers ----------------------------------------------------------------------
 
 
-def assign_tiers(page: Page, claims: list[Claim], packs: Packs = ()) -> None:
+def assign_tiers(
+    page: Page, claims: list[Claim], packs: Packs = (), proof_extensions: tuple[str, ...] = ()
+) -> None:
     """Set ``tier``, ``source`` and ``evidence`` on every claim (claims have their docs);
-    ``packs``: the rule packs whose labels count too."""
+    ``packs``: the rule packs whose labels count too. A claim with no tier signal in its
+    wording that names a lens proof (a file with one of ``proof_extensions``) is exact: it
+    points at the proof of what it states ("Platt scaling is one logistic regression, and
+    `platt.fk` (band 11111) confirms it")."""
     labels = _group_labels(page, packs)
     sections = _section_tiers(page, packs)
     page_tier = _page_tier(page)
@@ -298,8 +305,21 @@ def assign_tiers(page: Page, claims: list[Claim], packs: Packs = ()) -> None:
             claim.evidence = [Evidence(f"tier: {page_tier}", page_tier, 0)]
         else:
             tier, evidence = infer_tier(claim)
+            if not tier and proof_extensions and not any(c.signals for c in claim.cues):
+                tier, evidence = _names_a_proof(page, claim, proof_extensions)
             if tier:
                 claim.tier, claim.source, claim.evidence = tier, "inferred", evidence
+
+
+def _names_a_proof(
+    page: Page, claim: Claim, extensions: tuple[str, ...]
+) -> tuple[str | None, list[Evidence]]:
+    from .proofs import find_refs
+
+    refs = find_refs(page.text, page.masked, claim.block.codes, extensions, claim.start, claim.end)
+    if not refs:
+        return None, []
+    return "exact", [Evidence(refs[0].name, "exact", refs[0].start)]
 
 
 _CLAUSE_BREAK = re.compile(r"[;:—–()\[\]]")
@@ -415,11 +435,39 @@ def _page_tier(page: Page) -> str | None:
     return tier_id(str(value)) if isinstance(value, str) else None
 
 
-def owes_citation(claim: Claim) -> bool:
+def owes_citation(claim: Claim, packs: Packs = ()) -> bool:
     """Whether a hypothesis claim is held to TL301. A declared one always is; an inferred
     one when some cue behind its tier hedges what it claims ("may", "suggests"), not only
     cues that mark doubt in passing (``owes_citation: false``: "whether", "expected to",
-    "potential"), which in narration are seldom research claims."""
+    "potential"), which in narration are seldom research claims. In a claim that tells a
+    story in the past ("Jan was on warfarin that spring; the dogs did not seem to mind"),
+    cues marked ``owes_in_narration: false`` ("could", "seem to") owe nothing either."""
     if claim.source != "inferred":
         return True
-    return any(c.signals == "hypothesis" and c.entry.owes_citation for c in claim.cues)
+    owing = [c for c in claim.cues if c.signals == "hypothesis" and c.entry.owes_citation]
+    if all(c.entry.owes_in_narration for c in owing):
+        return bool(owing)
+    if not narrates(claim.masked, packs):
+        return bool(owing)
+    return any(c.entry.owes_in_narration for c in owing)
+
+
+def narrates(text: str, packs: Packs = ()) -> bool:
+    """Whether ``text`` tells a story in the past: a personal pronoun and a past-tense verb
+    (``narration`` in rules/tiers.yaml)."""
+    pronouns, past = _narration_patterns(packs)
+    return pronouns.search(text) is not None and past.search(text) is not None
+
+
+@lru_cache(maxsize=16)
+def _narration_patterns(packs: Packs = ()) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    data = (load_lexicon("tiers", packs) if packs else load_lexicon("tiers")).get("narration") or {}
+    def words(key: str) -> str:
+        found = data.get(key) or []
+        if not found or not all(isinstance(w, str) and w.strip() for w in found):
+            raise LexiconError(f"tiers.yaml: narration.{key} must be a non-empty list of words")
+        return "|".join(re.escape(w.strip()) for w in sorted(found, key=len, reverse=True))
+
+    pronouns = re.compile(rf"(?<![\w'’-])(?i:{words('pronouns')})(?![\w'’-])")
+    past = re.compile(rf"(?<![\w'’-])(?i:{words('past_verbs')})(?![\w'’-])")
+    return pronouns, past

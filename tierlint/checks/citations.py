@@ -140,7 +140,7 @@ def check_hypothesis_cites(ctx: Context) -> Iterator[Finding]:
 
     cites = page_citations(ctx)
     for claim in ctx.claims:
-        if claim.tier != "hypothesis" or not owes_citation(claim):
+        if claim.tier != "hypothesis" or not owes_citation(claim, ctx.config.packs):
             continue
         if not cites.cites(claim.block.group):
             yield Finding(
@@ -158,7 +158,8 @@ _LIST_GAP = re.compile(r"\s*;\s*\Z")
 
 def check_incomplete(ctx: Context) -> Iterator[Finding]:
     """One finding per run of author-only citations in one list ("(Friston; Clark)"); a lone
-    name closing a sentence ("(Klein).") only in a hypothesis claim."""
+    name closing a sentence ("(Klein).") or hearsay ("as Dunbar keeps saying") only in a
+    hypothesis claim."""
     cites = page_citations(ctx)
     masked = ctx.page.masked
     starts = [claim.start for claim in ctx.claims]
@@ -170,7 +171,7 @@ def check_incomplete(ctx: Context) -> Iterator[Finding]:
                 continue
             base = cites.offset[id(c)]
             start, end = base + c.start, base + c.end
-            if c.kind == "lone-name" and not _in_hypothesis(ctx, starts, ends, start):
+            if c.kind in ("lone-name", "hearsay") and not _in_hypothesis(ctx, starts, ends, start):
                 continue
             if run and _LIST_GAP.match(masked[run[-1][1] : start]):
                 run.append((start, end))
