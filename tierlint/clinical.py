@@ -49,6 +49,7 @@ class _Entry:
     sentence: frozenset[str]
     not_followed_by: frozenset[str]
     followed_by: frozenset[str]  # empty: no condition; else one must follow (or the end)
+    unless: frozenset[str] = frozenset()  # term sets whose presence makes it another sense
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,6 +188,8 @@ def _span(
     """The token span the finding covers, or None when the entry's context is missing."""
     if entry.sentence and terms.present.isdisjoint(entry.sentence):
         return None
+    if not terms.present.isdisjoint(entry.unless):
+        return None
     span = (s, e)
     if entry.after or entry.before:
         end = _term_after(doc, e, entry.after, terms, lex) if entry.after else None
@@ -292,7 +295,7 @@ def _entry(raw: Any, i: int, term_sets: dict[str, Any]) -> _Entry:
     if not isinstance(raw, dict) or raw.get("code") not in CODES or not raw.get("category"):
         raise LexiconError(f"{where} needs 'phrase', 'code' ({' or '.join(CODES)}), 'category'")
     sets = {}
-    for key in ("after", "before", "sentence"):
+    for key in ("after", "before", "sentence", "unless"):
         names = frozenset(raw.get(key) or ())
         unknown = names - term_sets.keys()
         if unknown:

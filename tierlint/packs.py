@@ -346,7 +346,7 @@ def _tiers(data: dict[str, Any], where: str, count: _Counter) -> dict[str, Any]:
 
 _CODES = ("TL401", "TL402")  # clinical.CODES
 _CLINICAL_ENTRY_KEYS = (
-    "phrase", "code", "category", "after", "before", "sentence", "not_followed_by",
+    "phrase", "code", "category", "after", "before", "sentence", "unless", "not_followed_by",
     "followed_by", "example", "not",
 )
 
@@ -395,7 +395,7 @@ def _clinical(data: dict[str, Any], where: str, count: _Counter) -> dict[str, An
             "code": raw["code"],
             "category": category,
         }
-        for key in ("after", "before", "sentence"):
+        for key in ("after", "before", "sentence", "unless"):
             if raw.get(key) is not None:
                 names = _list(raw[key], f"{at}.{key}")
                 for set_name in names:
