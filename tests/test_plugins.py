@@ -218,3 +218,22 @@ def test_every_declared_hook_is_called_and_builtins_use_the_hooks():
     format_owners = {impl.plugin_name for impl in pm.hook.tierlint_formats.get_hookimpls()}
     assert "tierlint.formats.builtin" in format_owners <= set(plugins.BUILTIN)
     assert all(rule.plugin == "tierlint" for rule in plugins.all_rules().values())
+
+
+def test_the_entry_point_scan_finds_a_declaring_distribution_and_defers_on_a_zip(tmp_path, monkeypatch):
+    """Without a ``[tierlint]`` section anywhere, importlib.metadata is not consulted; a
+    distribution that declares one, or a zip on sys.path, sends the lookup through it."""
+    plain = tmp_path / "plain"
+    (plain / "other-1.0.dist-info").mkdir(parents=True)
+    (plain / "other-1.0.dist-info" / "entry_points.txt").write_text("[console_scripts]\nx = y:z\n")
+    monkeypatch.setattr(sys, "path", [str(plain), str(tmp_path / "missing")])
+    assert plugins._declared_anywhere() is False
+    declaring = tmp_path / "declaring" / "fruit-0.1.dist-info"
+    declaring.mkdir(parents=True)
+    (declaring / "entry_points.txt").write_text("[console_scripts]\nx = y:z\n\n[ tierlint ]\nfruit = fruit\n")
+    monkeypatch.setattr(sys, "path", [str(plain), str(declaring.parent)])
+    assert plugins._declared_anywhere() is True
+    archive = tmp_path / "bundle.zip"
+    archive.write_bytes(b"PK\x05\x06" + b"\0" * 18)
+    monkeypatch.setattr(sys, "path", [str(plain), str(archive)])
+    assert plugins._declared_anywhere() is True
