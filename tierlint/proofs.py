@@ -75,8 +75,10 @@ def find_refs(
             and "*" not in name
         ):
             refs.append(_with_band(name, code.start, code.end, masked))
-    for m in words.finditer(masked, base, end):
-        refs.append(_with_band(m.group(), m.start(), m.end(), masked))
+    # the pattern opens on any word character: look for it only where an extension occurs
+    if any(masked.find(ext, base, end) >= 0 for ext in extensions):
+        for m in words.finditer(masked, base, end):
+            refs.append(_with_band(m.group(), m.start(), m.end(), masked))
     refs.sort(key=lambda r: r.start)
     return refs
 

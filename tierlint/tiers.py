@@ -323,7 +323,8 @@ def _names_a_proof(
 
 
 _CLAUSE_BREAK = re.compile(r"[;:—–()\[\]]")
-_TIER_NAME = re.compile(r"\b(?:(exact)|(hypothes[ie]s)|(lens(?:es)?))\b", re.I)
+# (the lookahead lets the engine skip to the letters a tier name opens with)
+_TIER_NAME = re.compile(r"(?=[ehlEHL])\b(?:(exact)|(hypothes[ie]s)|(lens(?:es)?))\b", re.I)
 
 
 def strong_cues(claim: Claim, inferring: bool = False) -> list[Cue]:
