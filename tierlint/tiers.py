@@ -116,8 +116,18 @@ def _before_ing(doc: Any, s: int, e: int) -> bool:
     return e < len(doc) and len(doc[e].text) > 4 and doc[e].lower_.endswith("ing")
 
 
+def _before_capitalised(doc: Any, s: int, e: int) -> bool:
+    """The next token is a capitalised word other than "I" ("May Day")."""
+    return e < len(doc) and doc[e].text[:1].isupper() and doc[e].text != "I"
+
+
 # token shapes a cue entry's ``not_if`` may name: each says the match is another sense
-SHAPES = {"capitalised": _capitalised, "before_number": _before_number, "before_ing": _before_ing}
+SHAPES = {
+    "capitalised": _capitalised,
+    "before_number": _before_number,
+    "before_ing": _before_ing,
+    "before_capitalised": _before_capitalised,
+}
 
 
 def _shapes(raw: dict[str, Any], i: int) -> frozenset[str]:
