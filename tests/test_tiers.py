@@ -42,6 +42,8 @@ def test_marker_inside_a_list_item_sets_that_item():
         ("Interpretive lens, welcomed at distance —", "lens"),
         ("Lens:", "lens"),
         ("Hypothesis (open) –", "hypothesis"),
+        ("Tier 1 — Exact:", "exact"),
+        ("Tier 3: Interpretive lens —", "lens"),
     ],
 )
 def test_labelled_blocks(label, tier):
@@ -49,6 +51,17 @@ def test_labelled_blocks(label, tier):
     assert out[0][1:] == (tier, "label")
     assert out[1][1:] == (tier, "label")
     assert out[2][1] is None
+
+
+def test_a_run_in_label_closed_by_a_full_stop_declares_its_block():
+    out = tiers("1. **Exact.** The update is one recipe. It is proven.\n2. Plain item.\n")
+    assert [(t, s) for _, t, s in out] == [("exact", "label")] * 3 + [(None, None)]
+    assert tiers("Exactly. The point stands.\n")[0][1] is None
+
+
+def test_a_heading_may_number_its_tier():
+    out = tiers("### Tier 2: Serious hypothesis\n\nThe update is one recipe.\n")
+    assert out[0][1:] == ("hypothesis", "section")
 
 
 def test_a_label_needs_its_dash_or_colon_and_a_whole_word():

@@ -162,15 +162,19 @@ def _label_patterns(packs: Packs = ()) -> tuple[re.Pattern[str], re.Pattern[str]
     alternatives = "|".join(
         re.escape(n).replace(r"\ ", r"\s+") for n in sorted(names, key=len, reverse=True)
     )
-    # "Exact —", "Serious hypothesis:", "Interpretive lens, welcomed at distance —"
+    # "Tier 2 — …", "Tier 2: …": a tier's number before its name
+    numbered = r"(?:tier\s+\d+\s*[—–:.)-]?\s*)?"
+    # "Exact —", "Serious hypothesis:", "Interpretive lens, welcomed at distance —",
+    # "Tier 1 — Exact:", and a run-in heading closed by a full stop ("**Exact.** The …")
     block = re.compile(
-        rf"^\s*(?P<label>{alternatives})(?![\w-])"
-        r"(?:\s*\([^()\n]{0,60}\)|,[^—–:\n]{1,60}?)?\s*(?:—|–|:|--?(?=\s))",
+        rf"^\s*{numbered}(?P<label>{alternatives})(?![\w-])"
+        r"(?:\s*\([^()\n]{0,60}\)|,[^—–:\n]{1,60}?)?\s*(?:—|–|:|--?(?=\s)|\.(?=\s))",
         re.I,
     )
-    # "## Exact", "### Serious hypothesis", "## 2. Interpretive lens (welcomed at distance)"
+    # "## Exact", "### Serious hypothesis", "## 2. Interpretive lens (welcomed at distance)",
+    # "### Tier 2: Serious hypothesis"
     heading = re.compile(
-        rf"^\s*(?:\d+(?:\.\d+)*[.)]?\s+)?(?P<label>{alternatives})(?![\w-])"
+        rf"^\s*(?:\d+(?:\.\d+)*[.)]?\s+)?{numbered}(?P<label>{alternatives})(?![\w-])"
         r"\s*(?:[—–:(,-].*)?$",
         re.I | re.S,
     )
