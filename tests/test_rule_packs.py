@@ -372,8 +372,10 @@ def test_without_packs_no_pack_code_runs_and_the_shipped_pipeline_is_used(repo):
         " file=sys.stderr)"
     )
     repo.write("a.md", "The loop is a thaw.\n")
+    # the pipeline built here, not in a helper process (tierlint.nlp_process), to be seen
+    env = dict(os.environ, TIERLINT_NLP_PROCESS="0")
     proc = subprocess.run(
-        [sys.executable, "-c", code], cwd=repo.root, capture_output=True, text=True
+        [sys.executable, "-c", code], cwd=repo.root, capture_output=True, text=True, env=env
     )
     assert proc.stderr.strip().splitlines()[-1] == "False 0 True 0", proc.stderr
 

@@ -341,6 +341,11 @@ def _patterns(packs: Packs = ()) -> _Patterns:
 # --- finding ----------------------------------------------------------------------------
 
 
+def prepare(packs: Packs = ()) -> None:
+    """Compile the citation patterns for ``packs`` now rather than on the first block."""
+    _patterns(packs)
+
+
 def find_citations(text: str, packs: Packs = ()) -> list[Citation]:
     """Every citation in one block's text, in order of position; ``packs``: the rule packs
     whose words (venues, particles, prefixes, not_names) count too."""

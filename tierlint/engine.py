@@ -245,8 +245,18 @@ class Linter:
             from .parallel import lint_in_processes
 
             fresh = lint_in_processes(self, work, workers)
+        elif work:
+            from . import nlp_process
+
+            # spaCy starts in a helper process while the pages are read here
+            nlp_process.start()
+            try:
+                _warm({w[2].packs for w in work})
+                fresh = [self.lint_data(*w) for w in work]
+            finally:
+                nlp_process.stop()
         else:
-            fresh = [self.lint_data(*w) for w in work]
+            fresh = []
         for (i, _, key, seen), result in zip(todo, fresh):
             results[i] = result
             stored = self._store(key, targets[i][2], result)
@@ -407,6 +417,17 @@ class Linter:
         )
 
 
+def _warm(pack_sets: set) -> None:
+    """Build now what the rules build on first use (the citation patterns, the Markdown
+    parser), while a helper process starts spaCy."""
+    from .citations import prepare
+    from .page import prepare_parser
+
+    prepare_parser()
+    for packs in pack_sets:
+        prepare(packs)
+
+
 def page_offset(page: Page, d: Diagnostic) -> int:
     return page.lines.starts[d.line - 1] + d.column - 1
 
@@ -434,7 +455,7 @@ def tier_pages(
 ) -> list[list[Claim]]:
     """:func:`tier_page` for many pages of one configuration, their claims batched
     through one ``nlp.pipe`` (the pipeline built for ``packs``)."""
-    from .nlp import make_docs
+    from .nlp import annotate
     from .segment import packs_in_use
     from .tiers import assign_tiers
 
@@ -446,8 +467,8 @@ def tier_pages(
     if flat:
         # Docs stream through the pipeline in batches; each claim keeps what the
         # components found, never the Doc, so memory stays flat on huge pages.
-        for claim, doc in zip(flat, make_docs([c.masked for c in flat], packs)):
-            claim.annotations = doc.user_data
+        for claim, found in zip(flat, annotate([c.masked for c in flat], packs)):
+            claim.annotations = found
     for page, cs in zip(pages, claims):
         assign_tiers(page, cs, packs, proof_extensions)
     return claims

@@ -2,7 +2,9 @@
 for the shipped lexicons, and once per set of rule packs a config names.
 
 spaCy costs about 0.6 s to import, so nothing imports it until a page really has to be
-read: ``--help``, ``--version``, ``rules``, ``explain`` and fully cached runs never do.
+read: ``--help``, ``--version``, ``rules``, ``explain`` and fully cached runs never do. A
+small ``check`` run builds it in a helper process instead (``nlp_process``), while this
+one reads the pages; :func:`annotate` asks the helper when there is one.
 """
 
 from __future__ import annotations
@@ -70,6 +72,18 @@ def make_docs(texts: list[str], packs: Packs = ()) -> Iterator[Any]:
 
 
 TEXT = "tierlint.text"
+
+
+def annotate(texts: list[str], packs: Packs = ()) -> Iterator[dict[str, Any]]:
+    """What the pipeline's components find in each text (its Doc's ``user_data``), in
+    order: from the helper process when one runs (``nlp_process``), else from the
+    pipeline here."""
+    from . import nlp_process
+
+    found = nlp_process.annotate(texts, packs)
+    if found is not None:
+        return iter(found)
+    return (doc.user_data for doc in make_docs(texts, packs))
 
 
 def per_vocab(cache: dict, vocab: Any, packs: Any, build: Any, limit: int = 8) -> Any:

@@ -108,6 +108,12 @@ class Page:
 _PARSERS: dict[tuple[bool, bool, bool], Any] = {}
 
 
+def prepare_parser() -> None:
+    """Import the Markdown parser ahead of the first page (``engine`` does it while spaCy
+    starts in a helper process)."""
+    import markdown_it  # noqa: F401
+
+
 def _parser(text: str) -> Any:
     """The block parser for ``text``, with only the syntax it can hold: the table rule runs
     on every line, so a page without "|" is parsed without it (likewise footnotes without

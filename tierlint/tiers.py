@@ -23,6 +23,7 @@ from .page import Page, tier_id
 from .resources import LexiconError, Packs, load_lexicon, pack_set
 
 TIERS = ("exact", "hypothesis", "lens")
+CUES = "tierlint.cues"  # where the cue component keeps a Doc's cues
 # tiers whose cues contradict each other inside one clause (TL102) or a declared tier (TL103)
 CLASHES = {frozenset(("exact", "hypothesis")), frozenset(("exact", "lens"))}
 
@@ -226,7 +227,7 @@ class CueMatcher:
         self.vocab = nlp.vocab
 
     def __call__(self, doc: Any) -> Any:
-        doc.user_data["tierlint.cues"] = find_cues(doc, self.matcher, self.entries, self.packs)
+        doc.user_data[CUES] = find_cues(doc, self.matcher, self.entries, self.packs)
         return doc
 
 
@@ -299,7 +300,7 @@ def assign_tiers(
     sections = _section_tiers(page, packs)
     page_tier = _page_tier(page)
     for claim in claims:
-        claim.cues = claim.annotations.get("tierlint.cues", [])
+        claim.cues = claim.annotations.get(CUES, [])
         if claim.question:
             continue  # a question is not a claim to be tiered
         block = claim.block

@@ -1,0 +1,198 @@
+"""spaCy in a helper process, so that its start-up overlaps reading the pages.
+
+Importing spaCy and building the pipeline takes about half a second, and a pre-commit hook
+on one page is mostly that wait. With two or more cores, ``check`` forks a helper as soon
+as it knows some page must be read: the helper imports spaCy and builds the pipeline while
+this process parses the pages, splits their claims and compiles the citation patterns.
+Then the claims' texts go to the helper, and what its components found (tier cues and
+clinical wording) comes back: the findings are the same as with the pipeline in this
+process (tests/test_nlp_process.py runs both).
+
+Only the components' results cross: cues travel as their entry's index in the tier
+lexicon, which both processes build from the same files and rule packs. Anything that goes
+wrong in the helper (it dies, cannot import spaCy, sends garbage) makes :func:`annotate`
+fall back to the pipeline in this process, so a run never fails or loses a result for it.
+``TIERLINT_NLP_PROCESS=0`` turns the helper off.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import struct
+import sys
+from typing import Any
+
+from .resources import Packs
+
+_HEADER = struct.Struct("!Q")
+_HELPER: "Helper | None" = None
+
+
+def wanted() -> bool:
+    """Whether a helper would pay off here: fork exists, two cores or more, spaCy is not
+    imported yet, and the environment does not turn it off."""
+    return (
+        hasattr(os, "fork")
+        and (os.cpu_count() or 1) >= 2
+        and "spacy" not in sys.modules
+        and os.environ.get("TIERLINT_NLP_PROCESS", "1") != "0"
+    )
+
+
+def start() -> None:
+    """Fork the helper (when :func:`wanted`); it starts building the pipeline at once."""
+    global _HELPER
+    if _HELPER is None and wanted():
+        try:
+            _HELPER = Helper()
+        except OSError:
+            _HELPER = None
+
+
+def stop() -> None:
+    global _HELPER
+    if _HELPER is not None:
+        _HELPER.close()
+        _HELPER = None
+
+
+def annotate(texts: list[str], packs: Packs) -> list[dict[str, Any]] | None:
+    """What the helper's pipeline finds in each text, or None when there is no helper or
+    it failed (the caller then runs the pipeline itself)."""
+    global _HELPER
+    if _HELPER is None:
+        return None
+    try:
+        return _HELPER.annotate(texts, packs)
+    except Exception:  # a dead or confused helper: never worse than no helper
+        _HELPER.close()
+        _HELPER = None
+        return None
+
+
+class Helper:
+    def __init__(self) -> None:
+        to_child_r, to_child_w = os.pipe()
+        to_parent_r, to_parent_w = os.pipe()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:  # the helper: never returns
+            os.close(to_child_w)
+            os.close(to_parent_r)
+            _serve(to_child_r, to_parent_w)
+        os.close(to_child_r)
+        os.close(to_parent_w)
+        self.pid = pid
+        self.send = os.fdopen(to_child_w, "wb")
+        self.recv = os.fdopen(to_parent_r, "rb")
+
+    def annotate(self, texts: list[str], packs: Packs) -> list[dict[str, Any]]:
+        _write(self.send, (packs, texts))
+        status, payload = _read(self.recv)
+        if status != "ok" or len(payload) != len(texts):
+            raise RuntimeError(f"helper: {payload!r}"[:200])
+        from .clinical import CLINICAL, ClinicalHit
+        from .tiers import CUES, Cue, cue_entries
+
+        entries = cue_entries(packs) if packs else cue_entries()
+        out = []
+        for cues, hits in payload:
+            out.append(
+                {
+                    CUES: [
+                        Cue(s, e, ts, te, text, entries[i], negated, signals)
+                        for s, e, ts, te, text, i, negated, signals in cues
+                    ],
+                    CLINICAL: [ClinicalHit(*hit) for hit in hits],
+                }
+            )
+        return out
+
+    def close(self) -> None:
+        """End the helper at once, whatever it is doing (a helper still importing spaCy for
+        a run that turned out to need none is not waited for)."""
+        import signal
+
+        for stream in (self.send, self.recv):
+            try:
+                stream.close()
+            except OSError:
+                pass
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+        except OSError:
+            pass
+        try:
+            os.waitpid(self.pid, 0)
+        except OSError:
+            pass
+
+
+def _serve(requests: int, replies: int) -> None:
+    """The helper's life: build the shipped pipeline, then answer until the pipe closes."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C ends it quietly with the parent
+    code = 0
+    try:
+        inbox, outbox = os.fdopen(requests, "rb"), os.fdopen(replies, "wb")
+        from .nlp import make_docs, pipeline
+
+        pipeline(())
+        while True:
+            try:
+                packs, texts = _read(inbox)
+            except EOFError:
+                break
+            try:
+                reply = ("ok", [_portable(doc.user_data, packs) for doc in make_docs(texts, packs)])
+            except Exception as exc:  # reported, and the parent falls back
+                reply = ("error", f"{type(exc).__name__}: {exc}")
+            _write(outbox, reply)
+    except BaseException:
+        code = 1
+    finally:
+        os._exit(code)  # no atexit handlers, no buffers of the parent flushed twice
+
+
+def _portable(found: dict[str, Any], packs: Packs) -> tuple[list, list]:
+    from .clinical import CLINICAL
+    from .tiers import CUES, cue_entries
+
+    index = _entry_index(cue_entries(packs) if packs else cue_entries())
+    cues = [
+        (c.start, c.end, c.tok_start, c.tok_end, c.text, index[id(c.entry)], c.negated, c.signals)
+        for c in found.get(CUES, ())
+    ]
+    hits = [(h.code, h.start, h.end, h.cue, h.category) for h in found.get(CLINICAL, ())]
+    return cues, hits
+
+
+_INDEXES: dict[int, dict[int, int]] = {}
+
+
+def _entry_index(entries: tuple[Any, ...]) -> dict[int, int]:
+    index = _INDEXES.get(id(entries))
+    if index is None:
+        index = _INDEXES[id(entries)] = {id(e): i for i, e in enumerate(entries)}
+    return index
+
+
+def _write(stream: Any, message: Any) -> None:
+    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    stream.write(_HEADER.pack(len(data)))
+    stream.write(data)
+    stream.flush()
+
+
+def _read(stream: Any) -> Any:
+    header = stream.read(_HEADER.size)
+    if len(header) < _HEADER.size:
+        raise EOFError
+    (size,) = _HEADER.unpack(header)
+    data = stream.read(size)
+    if len(data) < size:
+        raise EOFError
+    return pickle.loads(data)
