@@ -128,6 +128,19 @@ def test_weak_hedges_in_a_story_told_in_the_past_owe_no_citation(repo):
     assert [c["tier"] for c in repo.claims("a.md")] == ["hypothesis"] * 4
 
 
+def test_a_scene_remembered_in_a_story_paragraph_owes_no_citation(repo):
+    """The paragraph tells the story ("I stood in the lobby"); its sentences without a
+    pronoun ("One lift would be at 22") are still part of it."""
+    repo.write(
+        "a.md",
+        "Every morning I stood in the lobby watching the floor numbers. One lift would be at 22"
+        " and climbing. Another would be at 3 and going down.\n\n"
+        "A shared dispatcher would be faster for the morning peak.\n",
+    )
+    payload = repo.check_json("a.md")
+    assert [(d["code"], d["line"]) for d in payload["diagnostics"]] == [("TL301", 3)]
+
+
 def test_an_inferred_hypothesis_owes_a_citation_only_when_its_wording_hedges_the_claim(repo):
     """Cues that mark doubt in passing ("expected to", "potential", "whether") tier a claim
     hypothesis but do not hold it to TL301; "may" does, and a declared tier always does."""

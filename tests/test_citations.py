@@ -44,6 +44,20 @@ FOUND = [
         [("venue-year", "Papageorgiou & Kotsialos (IEEE Trans. Intell. Transp. Syst. 2002)")],
     ),
     ("Smith (Nature 2020) showed it", [("venue-year", "Smith (Nature 2020)")]),
+    # a book: authors, its title (in emphasis, quotes or bare), then (publisher, year)
+    (
+        "made at length in Christian & Griffiths, *Algorithms to Live By* (Henry Holt, 2016). Whether",
+        [("venue-year", "Christian & Griffiths, *Algorithms to Live By* (Henry Holt, 2016)")],
+    ),
+    (
+        "made at length in Christian & Griffiths,  Algorithms to Live By  (Henry Holt, 2016). Whether",
+        [("venue-year", "Christian & Griffiths,  Algorithms to Live By  (Henry Holt, 2016)")],
+    ),
+    # a quoted chapter title inside the parenthesis
+    (
+        'than explained ones (Maister, "The Psychology of Waiting Lines", in *The Service Encounter*, Lexington Books 1985).',
+        [("venue-year", 'Maister, "The Psychology of Waiting Lines", in *The Service Encounter*, Lexington Books 1985')],
+    ),
     # after authors, any capitalised words (ordinals too) before the year name the venue
     (
         'the "80/20 rule" of Trueswell (Wilson Library Bulletin, 1969). Whether it holds',

@@ -59,7 +59,11 @@ def test_the_helper_answers_like_the_pipeline_here_and_a_dead_one_is_replaced():
         nlp_process.stop()
 
 
-def test_no_helper_when_turned_off_or_when_spacy_is_already_here(monkeypatch):
+def test_no_helper_unless_the_console_script_runs_or_when_turned_off(monkeypatch):
+    monkeypatch.setattr(nlp_process, "_ALLOWED", False)
+    monkeypatch.delitem(sys.modules, "spacy", raising=False)
+    assert not nlp_process.wanted()  # tierlint.cli.main called by a program: no fork
+    monkeypatch.setattr(nlp_process, "_ALLOWED", True)
     monkeypatch.setenv("TIERLINT_NLP_PROCESS", "0")
     assert not nlp_process.wanted()
     monkeypatch.setenv("TIERLINT_NLP_PROCESS", "1")

@@ -136,6 +136,12 @@ def test_a_simile_in_narration_is_no_lens():
     assert out[0][1] is None
 
 
+def test_a_cue_glued_into_a_hyphen_compound_is_no_cue():
+    out = tiers("Treat the half-equivalence point as your calibration check.\n")
+    assert out[0][1] is None
+    assert tiers("The two rules are one recipe, term for term.\n")[0][1] == "exact"
+
+
 def test_questions_are_not_tiered():
     out = tiers("## Exact\n\nIs the thaw backprop?\n")
     assert out[0][1:] == (None, None)

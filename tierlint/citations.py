@@ -220,8 +220,10 @@ def _patterns(packs: Packs = ()) -> _Patterns:
     pages = r"\d+(?:\s*[–-]\s*\d+)?"
     locator = rf"(?:,\s*(?i:pp?\.?|ch(?:ap)?\.|sec\.|§|fig\.|para\.)\s*{pages}|:\s*{pages})"
     item = rf"(?P<c>{surname}{others}(?:{last})?(?:{et_al})?(?:,\s*|\s+){years}(?:{locator})?)"
+    # the title or venue may open with quotation marks or emphasis: (Maister, "The
+    # Psychology of Waiting Lines", in *The Service Encounter*, Lexington Books 1985)
     titled = (
-        rf"(?P<c>{surname}{others}(?:{last})?(?:{et_al})?,\s+{upper}[^()\[\];\n]{{0,150}}?"
+        rf"(?P<c>{surname}{others}(?:{last})?(?:{et_al})?,\s+[\"“‘'*_]{{0,2}}{upper}[^()\[\];\n]{{0,150}}?"
         rf"(?:,\s*|\s+){years}(?:{locator})?)"
     )
     # A venue, then its year, maybe after volume and pages: "Nature 521, 436–444 (2015)".
@@ -251,6 +253,11 @@ def _patterns(packs: Packs = ()) -> _Patterns:
         rf"(?:(?P<narrative>(?:['’]s)?\s+\(\s*{years}(?:{locator})?\s*\))"
         rf"|(?(et_al)(?P<bare>(?:,\s*|\s+){years})|(?!))"
         rf"|(?P<venue>,\s+[*_]{{0,2}}(?:{venues}|{venue_shape}){year_after_venue})"
+        # "Christian & Griffiths, *Algorithms to Live By* (Henry Holt, 2016)": a book, its
+        # title in emphasis or quotation marks, then its publisher and year
+        # (emphasis is masked to spaces before this runs, so the title may be bare words)
+        rf"|(?P<book>,\s+(?:[*_]{{1,2}}[^*_\n]{{1,150}}?[*_]{{1,2}}|[\"“][^\"“”\n]{{1,150}}?[\"”]"
+        rf"|{upper}[^()\[\];\n]{{0,150}}?),?\s*\((?:[^()\n]{{0,80}}?,\s*)?{years}\))"
         # "Papageorgiou & Kotsialos (IEEE Trans. Intell. Transp. Syst. 2002)"
         # "Trueswell (Wilson Library Bulletin, 1969)", "Newell & Potts (Proc. 2nd Conf.
         # Aust. Road Res. Board, 1964)": in a parenthesis right after authors, any run of
@@ -362,7 +369,7 @@ def find_citations(text: str, packs: Packs = ()) -> list[Citation]:
         )
     for m in p.by_name.finditer(text) if dated else ():
         start = _with_particles(text, m.start(), p)
-        if m.group("venue") or m.group("venue_paren"):
+        if m.group("venue") or m.group("venue_paren") or m.group("book"):
             kind = "venue-year"
         elif m.group("narrative") or m.group("bare"):
             kind = "author-year"

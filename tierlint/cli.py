@@ -433,7 +433,12 @@ def lsp(stdio) -> None:
 
 
 def run() -> None:
-    """The console script: ``main`` with Ctrl-C outside any command also ending in 130."""
+    """The console script: ``main`` with Ctrl-C outside any command also ending in 130.
+    Only here may a small run start spaCy in a helper process (``nlp_process``): a program
+    that calls ``main`` itself (a test runner, an editor) is not forked."""
+    from . import nlp_process
+
+    nlp_process.allow()
     try:
         main(prog_name="tierlint")
     except KeyboardInterrupt:

@@ -27,13 +27,22 @@ from .resources import Packs
 
 _HEADER = struct.Struct("!Q")
 _HELPER: "Helper | None" = None
+_ALLOWED = False
+
+
+def allow() -> None:
+    """Let this process fork a helper: the console script calls this, a program that
+    calls ``tierlint.cli.main`` itself (a test runner, a language server) does not."""
+    global _ALLOWED
+    _ALLOWED = True
 
 
 def wanted() -> bool:
-    """Whether a helper would pay off here: fork exists, two cores or more, spaCy is not
-    imported yet, and the environment does not turn it off."""
+    """Whether a helper would pay off here: the console script runs, fork exists, two
+    cores or more, spaCy is not imported yet, and the environment does not turn it off."""
     return (
-        hasattr(os, "fork")
+        _ALLOWED
+        and hasattr(os, "fork")
         and (os.cpu_count() or 1) >= 2
         and "spacy" not in sys.modules
         and os.environ.get("TIERLINT_NLP_PROCESS", "1") != "0"

@@ -139,6 +139,27 @@ def _shapes(raw: dict[str, Any], i: int) -> frozenset[str]:
     return names
 
 
+_HYPHENS = frozenset("-‐‑")
+
+
+def _glued(doc: Any, s: int, e: int) -> bool:
+    """The words are part of a hyphen compound ("the half-equivalence point", "an
+    analogy-based course"): a name or a modifier, not the cue."""
+    before = (
+        s > 1
+        and doc[s - 1].text in _HYPHENS
+        and not doc[s - 2].whitespace_
+        and not doc[s - 1].whitespace_
+    )
+    after = (
+        e + 1 < len(doc)
+        and doc[e].text in _HYPHENS
+        and not doc[e - 1].whitespace_
+        and not doc[e].whitespace_
+    )
+    return before or after
+
+
 def _sense_ok(entry: CueEntry, doc: Any, s: int, e: int) -> bool:
     """Whether the words doc[s:e] are used in the sense the entry means (its conditions)."""
     before = doc[s - 1].lower_ if s > 0 else ""
@@ -242,7 +263,9 @@ def find_cues(
     quotes = _quoted_regions(doc_text(doc))
     cues = []
     entry_of = {m: entries[int(doc.vocab.strings[m])] for m, _, _ in matches}
-    senses = [(m, s, e) for m, s, e in matches if _sense_ok(entry_of[m], doc, s, e)]
+    senses = [
+        (m, s, e) for m, s, e in matches if _sense_ok(entry_of[m], doc, s, e) and not _glued(doc, s, e)
+    ]
     for match_id, s, e in _longest_first(senses):
         entry = entry_of[match_id]
         span = doc[s:e]
@@ -451,19 +474,20 @@ def _page_tier(page: Page) -> str | None:
     return tier_id(str(value)) if isinstance(value, str) else None
 
 
-def owes_citation(claim: Claim, packs: Packs = ()) -> bool:
+def owes_citation(claim: Claim, packs: Packs = (), block_text: str = "") -> bool:
     """Whether a hypothesis claim is held to TL301. A declared one always is; an inferred
     one when some cue behind its tier hedges what it claims ("may", "suggests"), not only
     cues that mark doubt in passing (``owes_citation: false``: "whether", "expected to",
     "potential"), which in narration are seldom research claims. In a claim that tells a
     story in the past ("Jan was on warfarin that spring; the dogs did not seem to mind"),
-    cues marked ``owes_in_narration: false`` ("could", "seem to") owe nothing either."""
+    or stands in a paragraph that does (``block_text``), cues marked
+    ``owes_in_narration: false`` ("could", "seem to", "would be") owe nothing either."""
     if claim.source != "inferred":
         return True
     owing = [c for c in claim.cues if c.signals == "hypothesis" and c.entry.owes_citation]
     if all(c.entry.owes_in_narration for c in owing):
         return bool(owing)
-    if not narrates(claim.masked, packs):
+    if not narrates(claim.masked, packs) and not narrates(block_text, packs):
         return bool(owing)
     return any(c.entry.owes_in_narration for c in owing)
 

@@ -140,7 +140,10 @@ def check_hypothesis_cites(ctx: Context) -> Iterator[Finding]:
 
     cites = page_citations(ctx)
     for claim in ctx.claims:
-        if claim.tier != "hypothesis" or not owes_citation(claim, ctx.config.packs):
+        block = claim.block
+        if claim.tier != "hypothesis" or not owes_citation(
+            claim, ctx.config.packs, ctx.page.masked[block.start : block.end]
+        ):
             continue
         if not cites.cites(claim.block.group):
             yield Finding(
