@@ -294,6 +294,28 @@ def test_every_term_and_bridge_word_is_used(name: str, template: str, phrase: st
     assert span in [covered for _, covered in hits(text)]
 
 
+SUFFIXED = [(name, t["example"], t) for name, t in LEXICON["terms"].items() if t.get("suffixes")]
+
+
+@pytest.mark.parametrize(("name", "template", "term_set"), SUFFIXED, ids=[n for n, _, _ in SUFFIXED])
+def test_a_suffix_names_a_term_and_the_exceptions_do_not(name: str, template: str, term_set: dict) -> None:
+    words = term_set["suffix_examples"]
+    assert {s for s in term_set["suffixes"] if any(w.endswith(s) for w in words)} == set(term_set["suffixes"])
+    for word in words:
+        text, span = unmark(template.format(word))
+        assert span in [covered for _, covered in hits(text)], word
+    for word in term_set["except"]:
+        text, span = unmark(template.format(word))
+        assert span not in [covered for _, covered in hits(text)], word
+
+
+def test_a_treatment_for_a_condition_named_by_its_ending():
+    assert hits("Bicarbonate remains a treatment for severe metabolic acidosis in some patients.") == [
+        ("TL401", "treatment for severe metabolic acidosis")
+    ]
+    assert hits("The study protocol treats each diagnosis as a label.") == []
+
+
 UNLESS_SETS = {n for e in ENTRIES for n in e.get("unless") or ()} - {
     n for e in ENTRIES for key in ("after", "before", "sentence") for n in e.get(key) or ()
 }

@@ -60,6 +60,9 @@ class _Lexicon:
     entries: dict[str, tuple[_Entry, ...]]  # cue phrase as written → its entries
     bridge: frozenset[str]
     bridge_max: int
+    bridge_shape: re.Pattern[str] | None  # a word that bridges by its ending ("metabolic")
+    # (term set, a word ending in one of its suffixes, words that end so but are no term)
+    suffixes: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = ()
 
 
 @dataclass(slots=True)
@@ -140,6 +143,11 @@ def find_clinical(doc: Doc, packs: Packs = ()) -> list[ClinicalHit]:
                 cues.append((s, e, strings[match_id].partition(":")[2]))
     if not cues:
         return []
+    for name, pattern, exceptions in lex.suffixes:
+        for i, token in enumerate(doc):
+            word = token.lower_
+            if pattern.fullmatch(word) and word not in exceptions and not _glued(doc, i, i + 1):
+                terms.add(i, i + 1, name)
     quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(doc_text(doc))]
     hits = []
     for s, e, cue in cues:
@@ -218,7 +226,8 @@ def _term_after(
         ends = [end for end, name in terms.starting.get(i, ()) if name in wanted]
         if ends:
             return max(ends)
-        if doc[i].lower_ not in lex.bridge:
+        word = doc[i].lower_
+        if word not in lex.bridge and not (lex.bridge_shape and lex.bridge_shape.fullmatch(word)):
             return None
         i += 1
     return None
@@ -280,6 +289,12 @@ def _build(vocab: Vocab, packs: Packs = ()) -> _Lexicon:
         phrases.add("near:number", [make_doc(w) for w in sorted(near)])
         phrases.add("number:word", [make_doc(w) for w in _NUMBER_WORDS])
     bridge = data.get("bridge") or {}
+    suffixes = []
+    for name, term_set in term_sets.items():
+        endings = term_set.get("suffixes") if isinstance(term_set, dict) else None
+        if endings:
+            pattern = _ending(endings, f"term set {name!r}")
+            suffixes.append((name, pattern, frozenset(w.lower() for w in term_set.get("except") or ())))
     return _Lexicon(
         vocab=vocab,
         phrases=phrases,
@@ -287,7 +302,20 @@ def _build(vocab: Vocab, packs: Packs = ()) -> _Lexicon:
         entries={cue: tuple(es) for cue, es in entries.items()},
         bridge=frozenset(w.lower() for w in _strings(bridge, "words", "bridge")),
         bridge_max=int(bridge.get("max", 0)),
+        bridge_shape=_ending(bridge.get("suffixes"), "bridge"),
+        suffixes=tuple(suffixes),
     )
+
+
+def _ending(endings: Any, where: str) -> re.Pattern[str] | None:
+    """A word of seven letters or more that ends in one of ``endings`` ("tendinitis",
+    "metabolic"; never "osis" alone)."""
+    if not endings:
+        return None
+    if not isinstance(endings, list) or not all(isinstance(e, str) and e.isalpha() for e in endings):
+        raise LexiconError(f"clinical.yaml: {where}: suffixes are a list of letters")
+    words = "|".join(sorted(map(re.escape, endings), key=len, reverse=True))
+    return re.compile(rf"(?=[a-z]{{7,}}$)[a-z]+(?:{words})")
 
 
 def _entry(raw: Any, i: int, term_sets: dict[str, Any]) -> _Entry:
