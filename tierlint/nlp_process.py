@@ -26,6 +26,7 @@ from typing import Any
 from .resources import Packs
 
 _HEADER = struct.Struct("!Q")
+_PATIENCE_S = 600  # far beyond spaCy's start-up and the largest page's claims
 _HELPER: "Helper | None" = None
 _ALLOWED = False
 
@@ -98,7 +99,12 @@ class Helper:
         self.recv = os.fdopen(to_parent_r, "rb")
 
     def annotate(self, texts: list[str], packs: Packs) -> list[dict[str, Any]]:
+        import select
+
         _write(self.send, (packs, texts))
+        # a helper that hangs is given up on (and the pipeline here takes over)
+        if not select.select([self.recv], [], [], _PATIENCE_S)[0]:
+            raise TimeoutError(f"no answer from the helper in {_PATIENCE_S} s")
         status, payload = _read(self.recv)
         if status != "ok" or len(payload) != len(texts):
             raise RuntimeError(f"helper: {payload!r}"[:200])
