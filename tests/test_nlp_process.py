@@ -69,3 +69,26 @@ def test_no_helper_unless_the_console_script_runs_or_when_turned_off(monkeypatch
     monkeypatch.setenv("TIERLINT_NLP_PROCESS", "1")
     monkeypatch.setitem(sys.modules, "spacy", sys.modules.get("spacy", object()))
     assert not nlp_process.wanted()
+
+
+def test_rules_that_need_no_tiers_run_before_the_tiers_are_known(tmp_path):
+    from tierlint.config import ConfigResolver
+    from tierlint.engine import Linter
+    from tierlint.rule import Rule
+
+    seen = []
+
+    def looks(ctx):
+        seen.append([c.tier for c in ctx.claims])
+        return []
+
+    def make(code, needs):
+        return Rule(code=code, name=code.lower(), severity="info", summary="s", why="w",
+                    fires="f", passes="p", check=looks, needs_tiers=needs)
+
+    page = tmp_path / "a.md"
+    page.write_text("The brain may do it (Smith 2020).\n", encoding="utf-8")
+    linter = Linter(ConfigResolver())
+    linter.rules = {"TLX01": make("TLX01", True), "TLX02": make("TLX02", False)}
+    linter.lint_file(str(page), page, linter.resolver.for_path(page))
+    assert seen == [[None], ["hypothesis"]]  # the early rule first, before any tier

@@ -352,18 +352,17 @@ class Linter:
         page = parse_page(text, display)
         suppressions, problems = read_directives(page, self.rules)
         page.problems.extend(problems)
-        claims = tier_page(page, config.packs, config.proof_extensions)
+        tiering = begin_tiers([page], config.packs, config.proof_extensions)
+        claims = tiering.claims[0]
         project = self.project(config)
         context = Context(page=page, claims=claims, config=config, project=project)
+        rules = [r for r in self.rules.values() if rule_selected(r, config.select, config.ignore)]
         findings: list[tuple[Rule, Finding]] = []
-        for rule in self.rules.values():
-            if not rule_selected(rule, config.select, config.ignore):
-                continue
-            try:
-                findings.extend((rule, finding) for finding in rule.check(context))
-            except Exception as exc:  # a faulty rule must not take the other rules down
-                message = f"{rule.code} ({rule.plugin}) failed: {type(exc).__name__}: {exc}"
-                findings.append((INTERNAL_ERROR, Finding(INTERNAL_ERROR.code, 0, 0, message)))
+        # the rules that need no tiers run while the claims are with spaCy (in a helper
+        # process, when one runs: nlp_process); then the tiers, then the others
+        self._run([r for r in rules if not r.needs_tiers], context, findings)
+        tiering.finish()
+        self._run([r for r in rules if r.needs_tiers], context, findings)
         diagnostics = [
             d
             for d in (self._diagnostic(page, config, rule, f) for rule, f in findings)
@@ -384,6 +383,15 @@ class Linter:
             lines=spanned_lines(page, diagnostics),
             claim_count=count,
         )
+
+    @staticmethod
+    def _run(rules: list[Rule], context: Context, findings: list[tuple[Rule, Finding]]) -> None:
+        for rule in rules:
+            try:
+                findings.extend((rule, finding) for finding in rule.check(context))
+            except Exception as exc:  # a faulty rule must not take the other rules down
+                message = f"{rule.code} ({rule.plugin}) failed: {type(exc).__name__}: {exc}"
+                findings.append((INTERNAL_ERROR, Finding(INTERNAL_ERROR.code, 0, 0, message)))
 
     def slim(self, result: FileResult) -> FileResult:
         """``result`` keeping only the claims a diagnostic lies on (what ``check`` and its
@@ -455,23 +463,44 @@ def tier_pages(
 ) -> list[list[Claim]]:
     """:func:`tier_page` for many pages of one configuration, their claims batched
     through one ``nlp.pipe`` (the pipeline built for ``packs``)."""
-    from .nlp import annotate
-    from .segment import packs_in_use
-    from .tiers import assign_tiers
+    tiering = begin_tiers(pages, packs, proof_extensions)
+    tiering.finish()
+    return tiering.claims
 
-    with packs_in_use(packs):  # the packs' abbreviations keep sentences whole
-        from .claims import extract_claims
 
-        claims = [extract_claims(page) for page in pages]
-    flat = [c for cs in claims for c in cs]
-    if flat:
-        # Docs stream through the pipeline in batches; each claim keeps what the
-        # components found, never the Doc, so memory stays flat on huge pages.
-        for claim, found in zip(flat, annotate([c.masked for c in flat], packs)):
-            claim.annotations = found
-    for page, cs in zip(pages, claims):
-        assign_tiers(page, cs, packs, proof_extensions)
-    return claims
+class Tiering:
+    """Pages' claims on their way to tiers: extracted, and their texts handed to spaCy;
+    :meth:`finish` waits for what spaCy found and assigns the tiers."""
+
+    def __init__(self, pages: list[Page], packs: Packs, proof_extensions: tuple[str, ...]) -> None:
+        from .nlp import annotate_later
+        from .segment import packs_in_use
+
+        with packs_in_use(packs):  # the packs' abbreviations keep sentences whole
+            from .claims import extract_claims
+
+            self.claims = [extract_claims(page) for page in pages]
+        self.pages, self.packs, self.proof_extensions = pages, packs, proof_extensions
+        self._flat = [c for cs in self.claims for c in cs]
+        self._found = annotate_later([c.masked for c in self._flat], packs) if self._flat else None
+
+    def finish(self) -> None:
+        from .tiers import assign_tiers
+
+        if self._found is not None:
+            # each claim keeps what the components found, never the Doc, so memory stays
+            # flat on huge pages
+            for claim, found in zip(self._flat, self._found()):
+                claim.annotations = found
+            self._found = None
+        for page, cs in zip(self.pages, self.claims):
+            assign_tiers(page, cs, self.packs, self.proof_extensions)
+
+
+def begin_tiers(
+    pages: list[Page], packs: Packs = (), proof_extensions: tuple[str, ...] = ()
+) -> Tiering:
+    return Tiering(pages, packs, proof_extensions)
 
 
 def held_claims(result: FileResult) -> list[ClaimRecord]:

@@ -9,7 +9,7 @@ one reads the pages; :func:`annotate` asks the helper when there is one.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 if TYPE_CHECKING:
     from .resources import Packs
@@ -78,12 +78,23 @@ def annotate(texts: list[str], packs: Packs = ()) -> Iterator[dict[str, Any]]:
     """What the pipeline's components find in each text (its Doc's ``user_data``), in
     order: from the helper process when one runs (``nlp_process``), else from the
     pipeline here."""
+    return annotate_later(texts, packs)()
+
+
+def annotate_later(texts: list[str], packs: Packs = ()) -> Callable[[], Iterator[dict[str, Any]]]:
+    """:func:`annotate`, asked now and answered when the returned function is called: a
+    helper process works on the texts meanwhile (the pipeline here works only then)."""
     from . import nlp_process
 
-    found = nlp_process.annotate(texts, packs)
-    if found is not None:
-        return iter(found)
-    return (doc.user_data for doc in make_docs(texts, packs))
+    pending = nlp_process.submit(texts, packs)
+
+    def answer() -> Iterator[dict[str, Any]]:
+        found = pending() if pending is not None else None
+        if found is not None:
+            return iter(found)
+        return (doc.user_data for doc in make_docs(texts, packs))
+
+    return answer
 
 
 def per_vocab(cache: dict, vocab: Any, packs: Any, build: Any, limit: int = 8) -> Any:

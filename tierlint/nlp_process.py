@@ -21,7 +21,7 @@ import os
 import pickle
 import struct
 import sys
-from typing import Any
+from typing import Any, Callable
 
 from .resources import Packs
 
@@ -70,15 +70,37 @@ def stop() -> None:
 def annotate(texts: list[str], packs: Packs) -> list[dict[str, Any]] | None:
     """What the helper's pipeline finds in each text, or None when there is no helper or
     it failed (the caller then runs the pipeline itself)."""
-    global _HELPER
-    if _HELPER is None:
+    pending = submit(texts, packs)
+    return pending() if pending is not None else None
+
+
+def submit(texts: list[str], packs: Packs) -> "Callable[[], list[dict[str, Any]] | None] | None":
+    """Hand the texts to the helper now; the returned function waits for its answer (None
+    when it failed). None when there is no helper."""
+    helper = _HELPER
+    if helper is None:
         return None
     try:
-        return _HELPER.annotate(texts, packs)
-    except Exception:  # a dead or confused helper: never worse than no helper
-        _HELPER.close()
-        _HELPER = None
+        helper.ask(texts, packs)
+    except Exception:
+        _give_up(helper)
         return None
+
+    def answer() -> list[dict[str, Any]] | None:
+        try:
+            return helper.answer(len(texts), packs)
+        except Exception:  # a dead or confused helper: never worse than no helper
+            _give_up(helper)
+            return None
+
+    return answer
+
+
+def _give_up(helper: "Helper") -> None:
+    global _HELPER
+    helper.close()
+    if _HELPER is helper:
+        _HELPER = None
 
 
 class Helper:
@@ -99,14 +121,20 @@ class Helper:
         self.recv = os.fdopen(to_parent_r, "rb")
 
     def annotate(self, texts: list[str], packs: Packs) -> list[dict[str, Any]]:
+        self.ask(texts, packs)
+        return self.answer(len(texts), packs)
+
+    def ask(self, texts: list[str], packs: Packs) -> None:
+        _write(self.send, (packs, texts))
+
+    def answer(self, count: int, packs: Packs) -> list[dict[str, Any]]:
         import select
 
-        _write(self.send, (packs, texts))
         # a helper that hangs is given up on (and the pipeline here takes over)
         if not select.select([self.recv], [], [], _PATIENCE_S)[0]:
             raise TimeoutError(f"no answer from the helper in {_PATIENCE_S} s")
         status, payload = _read(self.recv)
-        if status != "ok" or len(payload) != len(texts):
+        if status != "ok" or len(payload) != count:
             raise RuntimeError(f"helper: {payload!r}"[:200])
         from .clinical import CLINICAL, ClinicalHit
         from .tiers import CUES, Cue, cue_entries

@@ -55,3 +55,6 @@ class Rule:
     check: Check
     default_enabled: bool = True  # False: runs only when selected by its exact code or name
     plugin: str = "tierlint"
+    # False: the check reads the page and the repository, never ``ctx.claims``, so it may
+    # run before the claims have their tiers (while spaCy still works on them elsewhere)
+    needs_tiers: bool = True

@@ -257,6 +257,7 @@ RULES = [
         fires="Replay may run in reverse [@foster2006].   (no bibliography defines it)",
         passes="Replay may run in reverse [@foster2006].   (refs.bib defines @foster2006)",
         check=check_unresolved,
+        needs_tiers=False,
     ),
 ]
 

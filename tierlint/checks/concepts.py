@@ -44,6 +44,7 @@ RULES = [
         fires="Every edge runs both ways (`lc-no-such-page`).",
         passes="Every edge runs both ways (`lc-every-edge-runs-both-ways`, a page that exists).",
         check=check_dangling,
+        needs_tiers=False,
     ),
 ]
 

@@ -105,6 +105,7 @@ RULES = [
         fires="Exact — proven equal in `missing-lens.fk`.",
         passes="Exact — proven equal in `backprop-lens.fk` (a file under the proof roots).",
         check=_state_check("TL202", (MISSING,)),
+        needs_tiers=False,
     ),
     Rule(
         code="TL203",
@@ -116,6 +117,7 @@ RULES = [
         fires='Exact — proven in `gap.fk`.   (ledger: gap.fk: {band: "110111"})',
         passes='Exact — proven in `gap.fk`.   (ledger: gap.fk: {band: "111111"})',
         check=_state_check("TL203", (FAILING, UNRECORDED)),
+        needs_tiers=False,
     ),
     Rule(
         code="TL204",
@@ -127,6 +129,7 @@ RULES = [
         fires="Exact — proven in `gap.fk`.   (the file's sha256 differs from the ledger's)",
         passes="Exact — proven in `gap.fk`.   (the ledger's sha256 matches the file)",
         check=_state_check("TL204", (STALE,)),
+        needs_tiers=False,
     ),
     Rule(
         code="TL205",
@@ -138,6 +141,7 @@ RULES = [
         fires='Proven in `gap.fk` (band 111111).   (ledger: band "110111")',
         passes='Proven in `gap.fk` (band 111111).   (ledger: band "111111")',
         check=check_band_mismatch,
+        needs_tiers=False,
     ),
 ]
 
