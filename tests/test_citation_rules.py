@@ -113,19 +113,21 @@ def test_hearsay_is_incomplete_only_in_a_hypothesis_claim(repo):
 
 
 def test_weak_hedges_in_a_story_told_in_the_past_owe_no_citation(repo):
-    """"could" and "seem to" in a scene from the past ("the worry could be parked", "the
-    dogs did not seem to mind") keep their tier but owe no TL301; "may" still does, and
-    "could" outside a story does."""
+    """"could", "seem to", "probably" in a scene from the past are the teller's doubt:
+    told in the first or third person singular ("she kept a notepad … could be parked")
+    they tier nothing; in a story told as "we" they keep their tier but owe no citation.
+    "may" still owes one, and "could" outside a story does."""
     repo.write(
         "a.md",
         "She kept a notepad by the bed so the worry could be parked until daylight.\n\n"
         "Jan was on warfarin that spring, so she taught from a chair; the dogs did not seem to mind.\n\n"
+        "We moved house that spring, and the boxes could wait.\n\n"
         "Dogs may read the trainer's posture, which is why the trick fell apart when I tried it.\n\n"
         "Dopamine could carry the error signal.\n",
     )
     payload = repo.check_json("a.md")
-    assert [(d["code"], d["line"]) for d in payload["diagnostics"]] == [("TL301", 5), ("TL301", 7)]
-    assert [c["tier"] for c in repo.claims("a.md")] == ["hypothesis"] * 4
+    assert [(d["code"], d["line"]) for d in payload["diagnostics"]] == [("TL301", 7), ("TL301", 9)]
+    assert [c["tier"] for c in repo.claims("a.md")] == [None, None, "hypothesis", "hypothesis", "hypothesis"]
 
 
 def test_a_scene_remembered_in_a_story_paragraph_owes_no_citation(repo):

@@ -342,7 +342,7 @@ def assign_tiers(
             claim.tier, claim.source = page_tier, "page"
             claim.evidence = [Evidence(f"tier: {page_tier}", page_tier, 0)]
         else:
-            tier, evidence = infer_tier(claim)
+            tier, evidence = infer_tier(claim, packs)
             if not tier and proof_extensions and not any(c.signals for c in claim.cues):
                 tier, evidence = _names_a_proof(page, claim, proof_extensions)
             if tier:
@@ -405,7 +405,7 @@ def names_tiers(text: str) -> int:
     return len(named)
 
 
-def infer_tier(claim: Claim) -> tuple[str | None, list[Evidence]]:
+def infer_tier(claim: Claim, packs: Packs = ()) -> tuple[str | None, list[Evidence]]:
     """The tier the wording signals, and the cues that signal it.
 
     Cues of clashing tiers in one clause ("this proves the brain may…") make a hedged
@@ -413,10 +413,14 @@ def infer_tier(claim: Claim) -> tuple[str | None, list[Evidence]]:
     clauses (a summary that proves one thing and hedges another) no tier is inferred."""
     if names_tiers(claim.masked) >= 2:
         return None, []
+    # a storyteller's own doubt ("I might have stuck with the flute") tiers nothing
+    told = any(not c.entry.owes_in_narration for c in claim.cues) and tells_a_story(claim.masked, packs)
+    counted = [
+        c for c in claim.cues if c.signals and c.entry.infers and not (told and not c.entry.owes_in_narration)
+    ]
     scores = dict.fromkeys(TIERS, 0.0)
-    for cue in claim.cues:
-        if cue.signals and cue.entry.infers:
-            scores[cue.signals] += cue.entry.weight
+    for cue in counted:
+        scores[cue.signals] += cue.entry.weight
     best = max(scores.values())
     if best <= 0:
         return None, []
@@ -431,11 +435,7 @@ def infer_tier(claim: Claim) -> tuple[str | None, list[Evidence]]:
         if len(leaders) > 1:
             return None, []  # the wording pulls two ways equally: no tier to infer
         tier = leaders[0]
-    evidence = [
-        Evidence(cue.text, tier, claim.start + cue.start, cue.negated)
-        for cue in claim.cues
-        if cue.signals == tier and cue.entry.infers
-    ]
+    evidence = [Evidence(c.text, tier, claim.start + c.start, c.negated) for c in counted if c.signals == tier]
     return tier, evidence
 
 
@@ -495,12 +495,19 @@ def owes_citation(claim: Claim, packs: Packs = (), block_text: str = "") -> bool
 def narrates(text: str, packs: Packs = ()) -> bool:
     """Whether ``text`` tells a story in the past: a personal pronoun and a past-tense verb
     (``narration`` in rules/tiers.yaml)."""
-    pronouns, past = _narration_patterns(packs)
+    pronouns, past, _ = _narration_patterns(packs)
     return pronouns.search(text) is not None and past.search(text) is not None
 
 
+def tells_a_story(text: str, packs: Packs = ()) -> bool:
+    """Whether ``text`` is a storyteller's: a story in the past told in the first or third
+    person singular ("I was probably too tired to follow", "He had probably picked it up")."""
+    _, past, teller = _narration_patterns(packs)
+    return teller.search(text) is not None and past.search(text) is not None
+
+
 @lru_cache(maxsize=16)
-def _narration_patterns(packs: Packs = ()) -> tuple[re.Pattern[str], re.Pattern[str]]:
+def _narration_patterns(packs: Packs = ()) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     data = (load_lexicon("tiers", packs) if packs else load_lexicon("tiers")).get("narration") or {}
     def words(key: str) -> str:
         found = data.get(key) or []
@@ -510,4 +517,5 @@ def _narration_patterns(packs: Packs = ()) -> tuple[re.Pattern[str], re.Pattern[
 
     pronouns = re.compile(rf"(?<![\w'’-])(?i:{words('pronouns')})(?![\w'’-])")
     past = re.compile(rf"(?<![\w'’-])(?i:{words('past_verbs')})(?![\w'’-])")
-    return pronouns, past
+    teller = re.compile(rf"(?<![\w'’-])(?i:{words('storyteller')})(?![\w'’-])")
+    return pronouns, past, teller
