@@ -38,6 +38,10 @@ def lint_in_processes(
     if not rest:
         return [first]
     _LINTER = linter
+    import gc
+
+    # what the workers inherit stays put: the collector will not walk (and so copy) it
+    gc.freeze()
     size = max(1, -(-len(rest) // (workers * 4)))
     chunks = [rest[i : i + size] for i in range(0, len(rest), size)]
     context = multiprocessing.get_context("fork")
@@ -46,4 +50,5 @@ def lint_in_processes(
             results = pool.map(_lint_chunk, chunks)
     finally:
         _LINTER = None
+        gc.unfreeze()
     return [first] + [r for chunk in results for r in chunk]
