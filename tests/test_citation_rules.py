@@ -143,6 +143,20 @@ def test_a_scene_remembered_in_a_story_paragraph_owes_no_citation(repo):
     assert [(d["code"], d["line"]) for d in payload["diagnostics"]] == [("TL301", 3)]
 
 
+def test_in_the_writers_own_story_a_claim_about_the_world_still_owes(repo):
+    """In a paragraph where the writer tells their own story, a sentence in the past is the
+    story ("It certainly seemed that way from the kitchen table"); one in the present is a
+    claim about the world ("… are probably males") and owes a citation."""
+    repo.write(
+        "a.md",
+        "I sat on the porch most of that summer. It certainly seemed that way from the kitchen"
+        " table. Most of the moths circling a porch light are probably males.\n",
+    )
+    payload = repo.check_json("a.md")
+    assert [(d["code"], d["line"]) for d in payload["diagnostics"]] == [("TL301", 1)]
+    assert [c["tier"] for c in repo.claims("a.md")] == [None, None, "hypothesis"]
+
+
 def test_an_inferred_hypothesis_owes_a_citation_only_when_its_wording_hedges_the_claim(repo):
     """Cues that mark doubt in passing ("expected to", "potential", "whether") tier a claim
     hypothesis but do not hold it to TL301; "may" does, and a declared tier always does."""

@@ -285,7 +285,7 @@ def _tiers(data: dict[str, Any], where: str, count: _Counter) -> dict[str, Any]:
     _mapping(data, where, ("labels", "cues", "narration"))
     out: dict[str, Any] = {}
     if data.get("narration") is not None:
-        out["narration"] = _word_lists("pronouns", "past_verbs", "storyteller", pattern=True)(
+        out["narration"] = _word_lists("pronouns", "past_verbs", "storyteller", "first_person", pattern=True)(
             _mapping(data["narration"], f"{where}.narration"), f"{where}.narration", count
         )
     if data.get("labels") is not None:

@@ -342,7 +342,7 @@ def assign_tiers(
             claim.tier, claim.source = page_tier, "page"
             claim.evidence = [Evidence(f"tier: {page_tier}", page_tier, 0)]
         else:
-            tier, evidence = infer_tier(claim, packs)
+            tier, evidence = infer_tier(claim, packs, page.masked[block.start : block.end])
             if not tier and proof_extensions and not any(c.signals for c in claim.cues):
                 tier, evidence = _names_a_proof(page, claim, proof_extensions)
             if tier:
@@ -405,7 +405,9 @@ def names_tiers(text: str) -> int:
     return len(named)
 
 
-def infer_tier(claim: Claim, packs: Packs = ()) -> tuple[str | None, list[Evidence]]:
+def infer_tier(
+    claim: Claim, packs: Packs = (), block_text: str = ""
+) -> tuple[str | None, list[Evidence]]:
     """The tier the wording signals, and the cues that signal it.
 
     Cues of clashing tiers in one clause ("this proves the brain may…") make a hedged
@@ -414,7 +416,9 @@ def infer_tier(claim: Claim, packs: Packs = ()) -> tuple[str | None, list[Eviden
     if names_tiers(claim.masked) >= 2:
         return None, []
     # a storyteller's own doubt ("I might have stuck with the flute") tiers nothing
-    told = any(not c.entry.owes_in_narration for c in claim.cues) and tells_a_story(claim.masked, packs)
+    told = any(not c.entry.owes_in_narration for c in claim.cues) and tells_a_story(
+        claim.masked, packs, block_text
+    )
     counted = [
         c for c in claim.cues if c.signals and c.entry.infers and not (told and not c.entry.owes_in_narration)
     ]
@@ -480,14 +484,17 @@ def owes_citation(claim: Claim, packs: Packs = (), block_text: str = "") -> bool
     cues that mark doubt in passing (``owes_citation: false``: "whether", "expected to",
     "potential"), which in narration are seldom research claims. In a claim that tells a
     story in the past ("Jan was on warfarin that spring; the dogs did not seem to mind"),
-    or stands in a paragraph that does (``block_text``), cues marked
+    or is a sentence in the past of a paragraph that does (``block_text``), cues marked
     ``owes_in_narration: false`` ("could", "seem to", "would be") owe nothing either."""
     if claim.source != "inferred":
         return True
     owing = [c for c in claim.cues if c.signals == "hypothesis" and c.entry.owes_citation]
     if all(c.entry.owes_in_narration for c in owing):
         return bool(owing)
-    if not narrates(claim.masked, packs) and not narrates(block_text, packs):
+    in_story = narrates(claim.masked, packs) or (
+        _in_the_past(claim.masked, packs) and narrates(block_text, packs)
+    )
+    if not in_story:
         return bool(owing)
     return any(c.entry.owes_in_narration for c in owing)
 
@@ -495,19 +502,38 @@ def owes_citation(claim: Claim, packs: Packs = (), block_text: str = "") -> bool
 def narrates(text: str, packs: Packs = ()) -> bool:
     """Whether ``text`` tells a story in the past: a personal pronoun and a past-tense verb
     (``narration`` in rules/tiers.yaml)."""
-    pronouns, past, _ = _narration_patterns(packs)
+    pronouns, past, _, _ = _narration_patterns(packs)
     return pronouns.search(text) is not None and past.search(text) is not None
 
 
-def tells_a_story(text: str, packs: Packs = ()) -> bool:
+def tells_a_story(text: str, packs: Packs = (), block_text: str = "") -> bool:
     """Whether ``text`` is a storyteller's: a story in the past told in the first or third
-    person singular ("I was probably too tired to follow", "He had probably picked it up")."""
-    _, past, teller = _narration_patterns(packs)
-    return teller.search(text) is not None and past.search(text) is not None
+    person singular ("I was probably too tired to follow", "He had probably picked it up"),
+    or a sentence in the past ("would" included) of a paragraph in which the writer tells
+    their own story (``block_text``: "I stood in the lobby every morning. One lift would
+    be at 22"); a sentence in the present is a claim about the world ("The ritual itself
+    probably does more than the chemistry")."""
+    _, past, teller, first = _narration_patterns(packs)
+    if not _in_the_past(text, packs):
+        return False  # "… are probably males": a claim about the world, whoever tells it
+    if teller.search(text) is not None and past.search(text) is not None:
+        return True
+    return bool(block_text) and first.search(block_text) is not None and past.search(block_text) is not None
+
+
+def _in_the_past(text: str, packs: Packs = ()) -> bool:
+    """A past-tense verb of the narration lexicon, or "would" (a scene: "One lift would be
+    at 22")."""
+    return _narration_patterns(packs)[1].search(text) is not None or _WOULD.search(text) is not None
+
+
+_WOULD = re.compile(r"(?<![\w'’-])(?i:would)(?![\w'’-])")  # "One lift would be at 22": a scene
 
 
 @lru_cache(maxsize=16)
-def _narration_patterns(packs: Packs = ()) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+def _narration_patterns(
+    packs: Packs = (),
+) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     data = (load_lexicon("tiers", packs) if packs else load_lexicon("tiers")).get("narration") or {}
     def words(key: str) -> str:
         found = data.get(key) or []
@@ -518,4 +544,5 @@ def _narration_patterns(packs: Packs = ()) -> tuple[re.Pattern[str], re.Pattern[
     pronouns = re.compile(rf"(?<![\w'’-])(?i:{words('pronouns')})(?![\w'’-])")
     past = re.compile(rf"(?<![\w'’-])(?i:{words('past_verbs')})(?![\w'’-])")
     teller = re.compile(rf"(?<![\w'’-])(?i:{words('storyteller')})(?![\w'’-])")
-    return pronouns, past, teller
+    first = re.compile(rf"(?<![\w'’-])(?i:{words('first_person')})(?![\w'’-])")
+    return pronouns, past, teller, first
