@@ -102,6 +102,17 @@ def test_a_lone_name_closing_a_hypothesis_is_incomplete_but_not_in_narration(rep
     assert [(d["code"], d["line"]) for d in payload["diagnostics"]] == [("TL301", 1), ("TL302", 1)]
 
 
+def test_a_lone_name_closing_research_reported_in_the_passive_is_incomplete(repo):
+    repo.write(
+        "a.md",
+        "The reinforcement rule has also been compared to pheromone trails in ant colonies (Adamatzky).\n\n"
+        "The hook is written in a scripting language (Python).\n\n"
+        "The first colony was observed on a Tuesday (Monday).\n",
+    )
+    payload = repo.check_json("a.md")
+    assert [(d["code"], d["line"]) for d in payload["diagnostics"]] == [("TL302", 1)]
+
+
 def test_hearsay_is_incomplete_only_in_a_hypothesis_claim(repo):
     repo.write(
         "a.md",

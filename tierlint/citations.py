@@ -348,6 +348,22 @@ def _patterns(packs: Packs = ()) -> _Patterns:
 # --- finding ----------------------------------------------------------------------------
 
 
+def reports_research(text: str, packs: Packs = ()) -> bool:
+    """Whether ``text`` reports research in the passive ("has also been compared to …",
+    "was first described …"): ``reporting_passives`` in rules/citations.yaml."""
+    return _reporting(packs).search(text) is not None
+
+
+@lru_cache(maxsize=16)
+def _reporting(packs: Packs = ()) -> re.Pattern[str]:
+    lexicon = load_lexicon("citations", packs) if packs else load_lexicon("citations")
+    verbs = "|".join(map(re.escape, _words(lexicon, "reporting_passives")))
+    adverb = r"(?:(?:also|first|long|often|since|widely)\s+)?"
+    return re.compile(
+        rf"(?<![\w])(?i:(?:has|have|had)\s+{adverb}been|was|were)\s+{adverb}(?i:{verbs})(?![\w])"
+    )
+
+
 def prepare(packs: Packs = ()) -> None:
     """Compile the citation patterns for ``packs`` now rather than on the first block."""
     _patterns(packs)

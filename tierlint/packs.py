@@ -457,7 +457,8 @@ _CHECKERS: dict[str, Callable[[dict[str, Any], str, _Counter], dict[str, Any]]] 
     "clinical": _clinical,
     "negation": _negation,
     "citations": _word_lists(
-        "venues", "particles", "prefixes", "not_names", "attribution_verbs", "hearsay_verbs", pattern=True
+        "venues", "particles", "prefixes", "not_names", "attribution_verbs", "hearsay_verbs",
+        "reporting_passives", pattern=True,
     ),
     "abbreviations": _word_lists("always", "before_number", "can_end"),
 }

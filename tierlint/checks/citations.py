@@ -161,8 +161,8 @@ _LIST_GAP = re.compile(r"\s*;\s*\Z")
 
 def check_incomplete(ctx: Context) -> Iterator[Finding]:
     """One finding per run of author-only citations in one list ("(Friston; Clark)"); a lone
-    name closing a sentence ("(Klein).") or hearsay ("as Dunbar keeps saying") only in a
-    hypothesis claim."""
+    name closing a sentence ("(Klein).") only in a hypothesis claim or one that reports
+    research in the passive, hearsay ("as Dunbar keeps saying") only in a hypothesis claim."""
     cites = page_citations(ctx)
     masked = ctx.page.masked
     starts = [claim.start for claim in ctx.claims]
@@ -175,7 +175,10 @@ def check_incomplete(ctx: Context) -> Iterator[Finding]:
             base = cites.offset[id(c)]
             start, end = base + c.start, base + c.end
             if c.kind in ("lone-name", "hearsay") and not _in_hypothesis(ctx, starts, ends, start):
-                continue
+                # a lone name also closes research reported in the passive ("has been
+                # compared to pheromone trails (Adamatzky).")
+                if c.kind == "hearsay" or not _reports_research(ctx, starts, ends, start):
+                    continue
             if run and _LIST_GAP.match(masked[run[-1][1] : start]):
                 run.append((start, end))
                 continue
@@ -184,6 +187,14 @@ def check_incomplete(ctx: Context) -> Iterator[Finding]:
             run = [(start, end)]
         if run:
             yield _incomplete(ctx, run)
+
+
+def _reports_research(ctx: Context, starts: list[int], ends: list[int], offset: int) -> bool:
+    from ..citations import reports_research
+    from ..positions import holding
+
+    i = holding(starts, ends, offset)
+    return i is not None and reports_research(ctx.claims[i].masked, ctx.config.packs)
 
 
 def _in_hypothesis(ctx: Context, starts: list[int], ends: list[int], offset: int) -> bool:
