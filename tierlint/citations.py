@@ -72,7 +72,7 @@ from typing import Any, NamedTuple
 
 import yaml
 
-from tierlint.resources import LexiconError, Packs, load_lexicon
+from tierlint.resources import LexiconError, Packs, alternation, load_lexicon
 
 __all__ = [
     "BibliographyError",
@@ -174,11 +174,10 @@ def _phrase(phrase: str) -> str:
 
 def _attribution(surname: str, others: str, last: str, et_al: str, verbs: list[str]) -> re.Pattern[str]:
     """ "as <authors> [has|have|had] [adverb] <verb>": the authors are group ``c``."""
-    alternation = "|".join(r"\s+".join(map(re.escape, v.split())) for v in verbs)
     return re.compile(
         rf"[Aa](?<![\w][Aa])s\s+(?P<c>{surname}{others}(?:{last})?(?:{et_al})?)"
         r"(?=\s+(?:(?:has|have|had)\s+)?(?:(?:long|also|often|famously|first|since|always|\w+ly)\s+)?"
-        rf"(?:{alternation})(?![\w]))"
+        rf"(?:{alternation(verbs)})(?![\w]))"
     )
 
 
@@ -357,7 +356,7 @@ def reports_research(text: str, packs: Packs = ()) -> bool:
 @lru_cache(maxsize=16)
 def _reporting(packs: Packs = ()) -> re.Pattern[str]:
     lexicon = load_lexicon("citations", packs) if packs else load_lexicon("citations")
-    verbs = "|".join(map(re.escape, _words(lexicon, "reporting_passives")))
+    verbs = alternation(_words(lexicon, "reporting_passives"))
     adverb = r"(?:(?:also|first|long|often|since|widely)\s+)?"
     return re.compile(
         rf"(?<![\w])(?i:(?:has|have|had)\s+{adverb}been|was|were)\s+{adverb}(?i:{verbs})(?![\w])"

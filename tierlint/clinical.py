@@ -16,8 +16,8 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from .negation import is_negated
-from .nlp import doc_text, make_doc_for, per_vocab
-from .resources import LexiconError, Packs, load_lexicon, pack_set
+from .nlp import doc_text, glued, make_doc_for, per_vocab
+from .resources import LexiconError, Packs, alternation, load_lexicon, pack_set, word_list
 
 if TYPE_CHECKING:
     from spacy.matcher import Matcher, PhraseMatcher
@@ -26,7 +26,6 @@ if TYPE_CHECKING:
 
 CODES = ("TL401", "TL402")
 _NUMBER = "#"
-_HYPHENS = frozenset("-‐‑")
 # a title or someone else's words: “Cure Your Anxiety”, "heals everything", «…»
 _QUOTED = re.compile(r"\"[^\"\n]{1,200}\"|“[^”\n]{1,200}”|«[^»\n]{1,200}»")
 
@@ -131,7 +130,7 @@ def find_clinical(doc: Doc, packs: Packs = ()) -> list[ClinicalHit]:
             numbers_possible = True
         elif kind == "number":
             number_word = True
-        elif _glued(doc, s, e):
+        elif glued(doc, s, e):
             continue
         elif kind == "term":
             terms.add(s, e, name)
@@ -139,14 +138,14 @@ def find_clinical(doc: Doc, packs: Packs = ()) -> list[ClinicalHit]:
             cues.append((s, e, name))
     if numbers_possible and (number_word or _DIGIT.search(doc_text(doc))) and lex.numbers is not None:
         for match_id, s, e in lex.numbers(doc):
-            if not _glued(doc, s, e):
+            if not glued(doc, s, e):
                 cues.append((s, e, strings[match_id].partition(":")[2]))
     if not cues:
         return []
     for name, pattern, exceptions in lex.suffixes:
         for i, token in enumerate(doc):
             word = token.lower_
-            if pattern.fullmatch(word) and word not in exceptions and not _glued(doc, i, i + 1):
+            if pattern.fullmatch(word) and word not in exceptions and not glued(doc, i, i + 1):
                 terms.add(i, i + 1, name)
     quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(doc_text(doc))]
     hits = []
@@ -177,11 +176,7 @@ def _referral(packs: Packs = ()) -> re.Pattern[str]:
     data = (load_lexicon("clinical", packs) if packs else load_lexicon("clinical")).get("referral") or {}
 
     def words(key: str) -> str:
-        found = data.get(key) or []
-        if not isinstance(found, list) or not all(isinstance(w, str) and w.strip() for w in found):
-            raise LexiconError(f"clinical.yaml: referral.{key} must be a list of phrases")
-        phrases = sorted({w.strip() for w in found}, key=len, reverse=True)
-        return "|".join(r"\s+".join(map(re.escape, w.split())) for w in phrases) or "(?!)"
+        return alternation(word_list(data, key, "clinical.yaml: referral"))
 
     determiner = r"(?:(?:a|an|the|your|their|his|her|my|our)\s+)?"
     return re.compile(
@@ -231,13 +226,6 @@ def _term_after(
             return None
         i += 1
     return None
-
-
-def _glued(doc: Doc, s: int, e: int) -> bool:
-    """The span is part of a hyphen compound: "trauma-loop", "therapy-speak", "anti-anxiety"."""
-    before = s > 0 and doc[s - 1].text in _HYPHENS and not doc[s - 1].whitespace_
-    after = e < len(doc) and doc[e].text in _HYPHENS and not doc[e - 1].whitespace_
-    return before or after
 
 
 def _strongest(hits: list[ClinicalHit]) -> list[ClinicalHit]:

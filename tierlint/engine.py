@@ -352,7 +352,7 @@ class Linter:
         page = parse_page(text, display)
         suppressions, problems = read_directives(page, self.rules)
         page.problems.extend(problems)
-        tiering = begin_tiers([page], config.packs, config.proof_extensions)
+        tiering = Tiering([page], config.packs, config.proof_extensions)
         claims = tiering.claims[0]
         project = self.project(config)
         context = Context(page=page, claims=claims, config=config, project=project)
@@ -463,7 +463,7 @@ def tier_pages(
 ) -> list[list[Claim]]:
     """:func:`tier_page` for many pages of one configuration, their claims batched
     through one ``nlp.pipe`` (the pipeline built for ``packs``)."""
-    tiering = begin_tiers(pages, packs, proof_extensions)
+    tiering = Tiering(pages, packs, proof_extensions)
     tiering.finish()
     return tiering.claims
 
@@ -495,12 +495,6 @@ class Tiering:
             self._found = None
         for page, cs in zip(self.pages, self.claims):
             assign_tiers(page, cs, self.packs, self.proof_extensions)
-
-
-def begin_tiers(
-    pages: list[Page], packs: Packs = (), proof_extensions: tuple[str, ...] = ()
-) -> Tiering:
-    return Tiering(pages, packs, proof_extensions)
 
 
 def held_claims(result: FileResult) -> list[ClaimRecord]:

@@ -4,7 +4,7 @@ for the shipped lexicons, and once per set of rule packs a config names.
 spaCy costs about 0.6 s to import, so nothing imports it until a page really has to be
 read: ``--help``, ``--version``, ``rules``, ``explain`` and fully cached runs never do. A
 small ``check`` run builds it in a helper process instead (``nlp_process``), while this
-one reads the pages; :func:`annotate` asks the helper when there is one.
+one reads the pages; :func:`annotate_later` asks the helper when there is one.
 """
 
 from __future__ import annotations
@@ -74,16 +74,11 @@ def make_docs(texts: list[str], packs: Packs = ()) -> Iterator[Any]:
 TEXT = "tierlint.text"
 
 
-def annotate(texts: list[str], packs: Packs = ()) -> Iterator[dict[str, Any]]:
-    """What the pipeline's components find in each text (its Doc's ``user_data``), in
-    order: from the helper process when one runs (``nlp_process``), else from the
-    pipeline here."""
-    return annotate_later(texts, packs)()
-
-
 def annotate_later(texts: list[str], packs: Packs = ()) -> Callable[[], Iterator[dict[str, Any]]]:
-    """:func:`annotate`, asked now and answered when the returned function is called: a
-    helper process works on the texts meanwhile (the pipeline here works only then)."""
+    """What the pipeline's components find in each text (its Doc's ``user_data``), in
+    order, asked now and answered when the returned function is called: a helper process
+    (``nlp_process``), when one runs, works on the texts meanwhile; else the pipeline here
+    works on them then."""
     from . import nlp_process
 
     pending = nlp_process.submit(texts, packs)
@@ -120,6 +115,18 @@ def make_doc_for(vocab: Any) -> Any:
     from spacy.lang.en import English
 
     return English(vocab=vocab).make_doc
+
+
+HYPHENS = frozenset("-‐‑")
+
+
+def glued(doc: Any, s: int, e: int) -> bool:
+    """The tokens ``doc[s:e]`` are part of a hyphen compound ("trauma-loop",
+    "anti-anxiety", "the half-equivalence point"): a name or a modifier, not the word
+    a lexicon means."""
+    before = s > 0 and doc[s - 1].text in HYPHENS and not doc[s - 1].whitespace_
+    after = e < len(doc) and doc[e].text in HYPHENS and not doc[e - 1].whitespace_
+    return before or after
 
 
 def doc_text(doc: Any) -> str:

@@ -10,8 +10,8 @@ process (tests/test_nlp_process.py runs both).
 
 Only the components' results cross: cues travel as their entry's index in the tier
 lexicon, which both processes build from the same files and rule packs. Anything that goes
-wrong in the helper (it dies, cannot import spaCy, sends garbage) makes :func:`annotate`
-fall back to the pipeline in this process, so a run never fails or loses a result for it.
+wrong in the helper (it dies, cannot import spaCy, sends garbage) makes what
+:func:`submit` returns answer None, and the pipeline in this process takes over, so a run never fails or loses a result for it.
 ``TIERLINT_NLP_PROCESS=0`` turns the helper off.
 """
 
@@ -67,13 +67,6 @@ def stop() -> None:
         _HELPER = None
 
 
-def annotate(texts: list[str], packs: Packs) -> list[dict[str, Any]] | None:
-    """What the helper's pipeline finds in each text, or None when there is no helper or
-    it failed (the caller then runs the pipeline itself)."""
-    pending = submit(texts, packs)
-    return pending() if pending is not None else None
-
-
 def submit(texts: list[str], packs: Packs) -> "Callable[[], list[dict[str, Any]] | None] | None":
     """Hand the texts to the helper now; the returned function waits for its answer (None
     when it failed). None when there is no helper."""
@@ -119,10 +112,6 @@ class Helper:
         self.pid = pid
         self.send = os.fdopen(to_child_w, "wb")
         self.recv = os.fdopen(to_parent_r, "rb")
-
-    def annotate(self, texts: list[str], packs: Packs) -> list[dict[str, Any]]:
-        self.ask(texts, packs)
-        return self.answer(len(texts), packs)
 
     def ask(self, texts: list[str], packs: Packs) -> None:
         _write(self.send, (packs, texts))

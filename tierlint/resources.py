@@ -11,6 +11,7 @@ appended and mappings of lists merged. Without packs nothing of that runs.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -88,6 +89,21 @@ def _merge(base: Any, extra: Any) -> Any:
     if isinstance(base, list) and isinstance(extra, list):
         return base + extra
     return extra
+
+
+def word_list(data: dict[str, Any], key: str, where: str) -> list[str]:
+    """The non-empty list of words or phrases ``data[key]`` of a lexicon, stripped, without
+    repeats, longest first (so that an alternation prefers the longer phrase)."""
+    found = data.get(key)
+    if not found or not isinstance(found, list) or not all(isinstance(w, str) and w.strip() for w in found):
+        raise LexiconError(f"{where}: '{key}' must be a non-empty list of words")
+    return sorted({w.strip() for w in found}, key=len, reverse=True)
+
+
+def alternation(phrases: list[str]) -> str:
+    """A regex alternation of ``phrases``, each escaped, its words separated by any white
+    space; a pack's phrases are words, never regular expressions."""
+    return "|".join(r"\s+".join(map(re.escape, p.split())) for p in phrases)
 
 
 # A spaCy component's config names a set of packs by a key, not the packs themselves.

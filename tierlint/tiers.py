@@ -15,12 +15,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from .claims import Claim, Evidence
-from .nlp import doc_text
+from .nlp import doc_text, glued
 from .page import Page, tier_id
-from .resources import LexiconError, Packs, load_lexicon, pack_set
+from .resources import LexiconError, Packs, alternation, load_lexicon, pack_set, word_list
 
 TIERS = ("exact", "hypothesis", "lens")
 CUES = "tierlint.cues"  # where the cue component keeps a Doc's cues
@@ -139,27 +139,6 @@ def _shapes(raw: dict[str, Any], i: int) -> frozenset[str]:
     return names
 
 
-_HYPHENS = frozenset("-‐‑")
-
-
-def _glued(doc: Any, s: int, e: int) -> bool:
-    """The words are part of a hyphen compound ("the half-equivalence point", "an
-    analogy-based course"): a name or a modifier, not the cue."""
-    before = (
-        s > 1
-        and doc[s - 1].text in _HYPHENS
-        and not doc[s - 2].whitespace_
-        and not doc[s - 1].whitespace_
-    )
-    after = (
-        e + 1 < len(doc)
-        and doc[e].text in _HYPHENS
-        and not doc[e - 1].whitespace_
-        and not doc[e].whitespace_
-    )
-    return before or after
-
-
 def _sense_ok(entry: CueEntry, doc: Any, s: int, e: int) -> bool:
     """Whether the words doc[s:e] are used in the sense the entry means (its conditions)."""
     before = doc[s - 1].lower_ if s > 0 else ""
@@ -264,7 +243,7 @@ def find_cues(
     cues = []
     entry_of = {m: entries[int(doc.vocab.strings[m])] for m, _, _ in matches}
     senses = [
-        (m, s, e) for m, s, e in matches if _sense_ok(entry_of[m], doc, s, e) and not _glued(doc, s, e)
+        (m, s, e) for m, s, e in matches if _sense_ok(entry_of[m], doc, s, e) and not glued(doc, s, e)
     ]
     for match_id, s, e in _longest_first(senses):
         entry = entry_of[match_id]
@@ -502,8 +481,8 @@ def owes_citation(claim: Claim, packs: Packs = (), block_text: str = "") -> bool
 def narrates(text: str, packs: Packs = ()) -> bool:
     """Whether ``text`` tells a story in the past: a personal pronoun and a past-tense verb
     (``narration`` in rules/tiers.yaml)."""
-    pronouns, past, _, _ = _narration_patterns(packs)
-    return pronouns.search(text) is not None and past.search(text) is not None
+    found = _narration(packs)
+    return found.pronouns.search(text) is not None and found.past_verbs.search(text) is not None
 
 
 def tells_a_story(text: str, packs: Packs = (), block_text: str = "") -> bool:
@@ -513,36 +492,42 @@ def tells_a_story(text: str, packs: Packs = (), block_text: str = "") -> bool:
     their own story (``block_text``: "I stood in the lobby every morning. One lift would
     be at 22"); a sentence in the present is a claim about the world ("The ritual itself
     probably does more than the chemistry")."""
-    _, past, teller, first = _narration_patterns(packs)
+    found = _narration(packs)
     if not _in_the_past(text, packs):
         return False  # "… are probably males": a claim about the world, whoever tells it
-    if teller.search(text) is not None and past.search(text) is not None:
+    if found.storyteller.search(text) is not None and found.past_verbs.search(text) is not None:
         return True
-    return bool(block_text) and first.search(block_text) is not None and past.search(block_text) is not None
+    return (
+        bool(block_text)
+        and found.first_person.search(block_text) is not None
+        and found.past_verbs.search(block_text) is not None
+    )
 
 
 def _in_the_past(text: str, packs: Packs = ()) -> bool:
     """A past-tense verb of the narration lexicon, or "would" (a scene: "One lift would be
     at 22")."""
-    return _narration_patterns(packs)[1].search(text) is not None or _WOULD.search(text) is not None
+    return _narration(packs).past_verbs.search(text) is not None or _WOULD.search(text) is not None
 
 
 _WOULD = re.compile(r"(?<![\w'’-])(?i:would)(?![\w'’-])")  # "One lift would be at 22": a scene
 
 
-@lru_cache(maxsize=16)
-def _narration_patterns(
-    packs: Packs = (),
-) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
-    data = (load_lexicon("tiers", packs) if packs else load_lexicon("tiers")).get("narration") or {}
-    def words(key: str) -> str:
-        found = data.get(key) or []
-        if not found or not all(isinstance(w, str) and w.strip() for w in found):
-            raise LexiconError(f"tiers.yaml: narration.{key} must be a non-empty list of words")
-        return "|".join(re.escape(w.strip()) for w in sorted(found, key=len, reverse=True))
+class _Narration(NamedTuple):
+    """``narration`` of rules/tiers.yaml: each list as a whole-word, any-case pattern."""
 
-    pronouns = re.compile(rf"(?<![\w'’-])(?i:{words('pronouns')})(?![\w'’-])")
-    past = re.compile(rf"(?<![\w'’-])(?i:{words('past_verbs')})(?![\w'’-])")
-    teller = re.compile(rf"(?<![\w'’-])(?i:{words('storyteller')})(?![\w'’-])")
-    first = re.compile(rf"(?<![\w'’-])(?i:{words('first_person')})(?![\w'’-])")
-    return pronouns, past, teller, first
+    pronouns: re.Pattern[str]
+    past_verbs: re.Pattern[str]
+    storyteller: re.Pattern[str]
+    first_person: re.Pattern[str]
+
+
+@lru_cache(maxsize=16)
+def _narration(packs: Packs = ()) -> _Narration:
+    data = (load_lexicon("tiers", packs) if packs else load_lexicon("tiers")).get("narration") or {}
+    return _Narration(
+        *(
+            re.compile(rf"(?<![\w'’-])(?i:{alternation(word_list(data, key, 'tiers.yaml: narration'))})(?![\w'’-])")
+            for key in _Narration._fields
+        )
+    )
