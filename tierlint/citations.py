@@ -26,9 +26,10 @@ Kinds (``Citation.kind``):
 ``footnote``     a footnote reference ``[^label]`` (not a definition's own ``[^label]:``);
                  ``key`` is the label. Whether it cites depends on its definition, which the
                  caller checks with ``find_citations(definition_text)``.
-``lone-name``    (``complete=False``) one surname alone in parentheses closing a sentence:
-                 "… fireground commanders (Klein)." TL302 reports it only in a hypothesis
-                 claim, since "(Python)." is shaped the same.
+``lone-name``    (``complete=False``) one surname, or two joined by "&" or "and", alone in
+                 parentheses closing a sentence: "… fireground commanders (Klein).", "…
+                 (Nunes & Drèze)." TL302 reports it only in a hypothesis claim, since
+                 "(Python)." and "(Research & Development)." are shaped the same.
 ``hearsay``     (``complete=False``) authors credited in conversational words with no year:
                  "as Dunbar keeps saying" (``hearsay_verbs``). TL302 reports it only in a
                  hypothesis claim, since "as Maria says" is shaped the same.
@@ -335,7 +336,8 @@ def _patterns(packs: Packs = ()) -> _Patterns:
         # "… described in fireground commanders (Klein)." A lone name in parentheses is
         # shaped like "(Python)" too: kind "lone-name", which TL302 reports only in a
         # hypothesis claim, where a citation is owed, and only where it closes a sentence.
-        lone_name=re.compile(rf"\(\s*(?P<c>{surname})\s*\)(?=\s*(?:[.;:!?]|\Z))"),
+        # Two names joined by "&" or "and" are the same kind: "… (Nunes & Drèze)."
+        lone_name=re.compile(rf"\(\s*(?P<c>{surname}(?:{amp}{surname}|{and_}{surname})?)\s*\)(?=\s*(?:[.;:!?]|\Z))"),
         # "Stango & Zinman, “Limited …”, Review of Financial Studies 27(4), 2014."
         entry_head=re.compile(
             rf"(?:^\s*|(?<=[:;.]\s)\s*){surname}{others}(?:{last})?(?:{et_al})?\s*[,.:(]"
@@ -407,12 +409,15 @@ def find_citations(text: str, packs: Packs = ()) -> list[Citation]:
     for m in p.lone_name.finditer(text):
         candidates.append(Citation("lone-name", m.start("c"), m.end("c"), m.group("c"), False))
     # "as Leach argued": answered only by a year close after it ("as Leach argued in 1940"),
-    # not by the next citation of the block, which is another claim's
+    # or by a complete citation soon after that names the same first author ("as Tibshirani
+    # et al. showed with … (Tibshirani, Price & Taylor, J. R. Stat. Soc. A 2011)"), not by
+    # any next citation of the block, which is another claim's
     attributed = [
         Citation(kind, m.start("c"), m.end("c"), m.group("c"), False)
         for kind, rx in (("author-only", p.attribution), ("hearsay", p.hearsay))
         for m in rx.finditer(text)
         if not _YEAR.search(text, m.end("c"), m.end("c") + 80)
+        and not _named_again(m.group("c"), m.end("c"), complete)
     ]
     if candidates:
         stops = [m.start() for m in p.terminator.finditer(text)]
@@ -500,6 +505,17 @@ def _answered(
         return False
     j = bisect.bisect_left(stops, candidate.end)
     return j == len(stops) or starts[i] < stops[j]
+
+
+def _named_again(authors: str, end: int, complete: list[Citation]) -> bool:
+    """Whether a complete citation within 200 characters after ``end`` names the first
+    surname of ``authors``."""
+    first = _FIRST_WORD.search(authors)
+    surname = first.group() if first else authors
+    return any(end <= c.start <= end + 200 and surname in c.text for c in complete)
+
+
+_FIRST_WORD = re.compile(rf"{_UPPER}[\w'’-]*")  # after any particles ("van der Maaten")
 
 
 def _disjoint(citations: Iterable[Citation]) -> list[Citation]:

@@ -112,6 +112,11 @@ def _before_number(doc: Any, s: int, e: int) -> bool:
     return e < len(doc) and doc[e].like_num
 
 
+def _after_digits(doc: Any, s: int, e: int) -> bool:
+    """The token before holds a digit: a count ("the 24 possible orders", "2ⁿ possible")."""
+    return s > 0 and any(ch.isdigit() for ch in doc[s - 1].text)
+
+
 def _before_ing(doc: Any, s: int, e: int) -> bool:
     """The next token is a word in -ing ("would be walking")."""
     return e < len(doc) and len(doc[e].text) > 4 and doc[e].lower_.endswith("ing")
@@ -126,6 +131,7 @@ def _before_capitalised(doc: Any, s: int, e: int) -> bool:
 SHAPES = {
     "capitalised": _capitalised,
     "before_number": _before_number,
+    "after_digits": _after_digits,
     "before_ing": _before_ing,
     "before_capitalised": _before_capitalised,
 }
