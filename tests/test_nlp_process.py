@@ -92,3 +92,68 @@ def test_rules_that_need_no_tiers_run_before_the_tiers_are_known(tmp_path):
     linter.rules = {"TLX01": make("TLX01", True), "TLX02": make("TLX02", False)}
     linter.lint_file(str(page), page, linter.resolver.for_path(page))
     assert seen == [[None], ["hypothesis"]]  # the early rule first, before any tier
+
+
+def _claim_texts() -> list[str]:
+    texts = []
+    for path in sorted((ROOT / "corpus" / "notes").glob("*.md"))[:6]:
+        texts.extend(c.masked for c in tier_page(parse_page(path.read_text(encoding="utf-8"))))
+    return texts
+
+
+def test_parts_cover_every_text_once_in_order():
+    texts = ["a" * n for n in (5, 1, 30, 2, 2, 2, 40, 1)]
+    for count in (1, 2, 3, 16, 100):
+        parts = nlp_process._parts(texts, sum(map(len, texts)), count)
+        assert parts[0][0] == 0 and parts[-1][1] == len(texts)
+        assert all(s < e for s, e in parts)
+        assert all(a[1] == b[0] for a, b in zip(parts, parts[1:]))
+        assert len(parts) <= max(1, count) + 1
+
+
+@needs_fork
+def test_a_large_request_is_shared_with_a_second_helper_and_answers_the_same(monkeypatch):
+    """A megabyte page's claims are shared between two helpers part by part; the answer is
+    the same as one helper's, in the same order, and when the second helper dies its parts
+    are done by the first."""
+    texts = _claim_texts()
+    monkeypatch.setattr(nlp_process, "_SHARE_CHARS", 10**9)
+    alone = nlp_process._found(texts, ())
+    monkeypatch.setattr(nlp_process, "_SHARE_CHARS", 1000)
+    monkeypatch.setattr(nlp_process.os, "cpu_count", lambda: 2)
+    assert nlp_process._found(texts, ()) == alone
+
+    parent = os.getpid()
+    real_write = nlp_process._write
+
+    def dying_write(stream, message):  # the second helper dies before it answers
+        if os.getpid() != parent:
+            raise RuntimeError("gone")
+        real_write(stream, message)
+
+    monkeypatch.setattr(nlp_process, "_write", dying_write)
+    assert nlp_process._found(texts, ()) == alone
+
+
+def test_spacy_is_imported_without_its_command_line_which_stays_importable():
+    code = (
+        "import sys\n"
+        "from tierlint.nlp import import_spacy\n"
+        "spacy = import_spacy()\n"
+        "assert 'spacy.cli' not in sys.modules and not hasattr(spacy, 'cli')\n"
+        "import spacy.cli\n"
+        "assert spacy.cli.__file__ and callable(spacy.info)\n"
+        "print('ok')\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert out.stdout.strip() == "ok", out.stderr
+
+
+def test_the_words_attributes_the_components_read_are_still_computed():
+    from tierlint.nlp import pipeline
+
+    doc = pipeline(())("Zyxwvut counted 12,000 — twelve thousand — Qwerty's drops.")
+    got = {t.text: (t.lower_, t.like_num, t.is_punct) for t in doc}
+    assert got["Zyxwvut"] == ("zyxwvut", False, False)
+    assert got["12,000"][1] and got["twelve"][1]
+    assert got["—"][2] and got["."][2]

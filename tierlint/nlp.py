@@ -37,11 +37,16 @@ def pipeline(packs: Packs = ()) -> Any:
 
 
 def _build(packs: Packs) -> Any:
-    import spacy
+    spacy = import_spacy()
 
     from . import clinical, tiers
 
     nlp = spacy.blank("en")
+    # Claims reach the pipeline masked: URLs, link destinations and code are runs of "x"
+    # already, so the tokenizer's URL pattern, tried on every whitespace-separated chunk,
+    # can never match (a fifth of the tokenizing time on a large page)
+    nlp.tokenizer.url_match = None
+    _keep_lexical_attributes(nlp.vocab)
     tiers.register_component()
     clinical.register_component()
     if packs:
@@ -72,6 +77,60 @@ def make_docs(texts: list[str], packs: Packs = ()) -> Iterator[Any]:
 
 
 TEXT = "tierlint.text"
+
+
+def _keep_lexical_attributes(vocab: Any) -> None:
+    """Compute only the word attributes the components read. spaCy computes 23 for each
+    new word of a vocabulary (shape, prefix, suffix, stop word, …), which is a third of
+    the tokenizer's time on text full of new words: lower case (the matchers' ``LOWER``,
+    ``lower_``), ``like_num``, ``is_punct`` and ``is_space`` are what tierlint reads."""
+    from spacy.attrs import IS_PUNCT, IS_SPACE, LIKE_NUM, LOWER
+
+    getters = vocab.lex_attr_getters
+    vocab.lex_attr_getters = {k: getters[k] for k in (LOWER, LIKE_NUM, IS_PUNCT, IS_SPACE) if k in getters}
+
+
+def import_spacy() -> Any:
+    """``import spacy``, without its command line. ``spacy/__init__.py`` imports
+    ``spacy.cli.info`` only to offer ``spacy.info()``, and that pulls in every spaCy command
+    with their own dependencies (weasel, typer, the download and training code): a third of
+    the import time, on the path of every lint run that reads a page. Stand-ins for those
+    two modules are in place during the import and gone after it, so that a later ``import
+    spacy.cli`` (by anyone) gets the real one, and ``spacy.info()`` imports it when called.
+    If spaCy ever imports something else from its CLI, the import is done the plain way."""
+    import sys
+
+    if "spacy" in sys.modules:
+        return sys.modules["spacy"]
+    if "spacy.cli" in sys.modules:
+        import spacy
+
+        return spacy
+    import types
+
+    def info(*args: Any, **kwargs: Any) -> Any:
+        from spacy.cli.info import info as real
+
+        return real(*args, **kwargs)
+
+    cli = types.ModuleType("spacy.cli")
+    cli.__path__ = []  # a package with nothing in it: anything else from it fails to import
+    cli_info = types.ModuleType("spacy.cli.info")
+    cli_info.info = info  # type: ignore[attr-defined]
+    sys.modules["spacy.cli"], sys.modules["spacy.cli.info"] = cli, cli_info
+    try:
+        import spacy
+    except ImportError:
+        for name in [n for n in sys.modules if n == "spacy" or n.startswith("spacy.")]:
+            del sys.modules[name]  # half-imported with the stand-ins: start again
+        import spacy
+    finally:
+        for name, stand_in in (("spacy.cli.info", cli_info), ("spacy.cli", cli)):
+            if sys.modules.get(name) is stand_in:
+                del sys.modules[name]
+    if getattr(spacy, "cli", None) is cli:
+        del spacy.cli  # type: ignore[attr-defined]
+    return spacy
 
 
 def annotate_later(texts: list[str], packs: Packs = ()) -> Callable[[], Iterator[dict[str, Any]]]:
