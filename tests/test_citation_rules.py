@@ -163,10 +163,25 @@ def test_a_scene_remembered_in_a_story_paragraph_owes_no_citation(repo):
         "a.md",
         "Every morning I stood in the lobby watching the floor numbers. One lift would be at 22"
         " and climbing. Another would be at 3 and going down.\n\n"
-        "A shared dispatcher would be faster for the morning peak.\n",
+        "A shared dispatcher may be faster for the morning peak.\n",
     )
     payload = repo.check_json("a.md")
     assert [(d["code"], d["line"]) for d in payload["diagnostics"]] == [("TL301", 3)]
+
+
+def test_a_worked_hypothetical_with_would_be_owes_no_citation(repo):
+    """"would be" tiers a claim hypothesis (a hedge in research prose), but on a concept page
+    it mostly works a hypothetical through ("a solid lens … would be thick"), which owes no
+    source; "may" still does."""
+    repo.write(
+        "a.md",
+        "A solid lens big enough to gather the light would be thick, heavy and prone to crack.\n\n"
+        "A maker who spaced the lines at an even 15° would be more than 6° out by mid-afternoon.\n\n"
+        "A solid lens may crack with heat.\n",
+    )
+    payload = repo.check_json("a.md")
+    assert [(d["code"], d["line"]) for d in payload["diagnostics"]] == [("TL301", 5)]
+    assert [c["tier"] for c in repo.claims("a.md")] == ["hypothesis"] * 3
 
 
 def test_in_the_writers_own_story_a_claim_about_the_world_still_owes(repo):

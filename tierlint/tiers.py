@@ -35,7 +35,7 @@ class CueEntry:
     weight: float
     negated_tier: str | None
     not_followed_by: frozenset[str]
-    not_preceded_by: frozenset[str]
+    not_preceded_by: frozenset[str]  # one word each
     followed_by: frozenset[str]  # empty: no condition
     preceded_by: frozenset[str]
     not_if: frozenset[str]  # token shapes (SHAPES) that make the match another sense
@@ -43,6 +43,8 @@ class CueEntry:
     contradicts: bool = True  # False: infers its tier, never contradicts one (TL102, TL103)
     owes_citation: bool = True  # False: alone, it tiers a claim hypothesis but owes no TL301
     owes_in_narration: bool = True  # False: as owes_citation, in a claim that narrates
+    # the not_preceded_by entries of several words, as their words: ("we", "'ll")
+    not_after_words: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass(slots=True)
@@ -90,6 +92,7 @@ def cue_entries(packs: Packs = ()) -> tuple[CueEntry, ...]:
                 contradicts=bool(raw.get("contradicts", True)),
                 owes_citation=bool(raw.get("owes_citation", True)),
                 owes_in_narration=bool(raw.get("owes_in_narration", True)),
+                not_after_words=_phrases(raw, "not_preceded_by", i),
             )
         )
     return tuple(entries)
@@ -99,7 +102,13 @@ def _words(raw: dict[str, Any], key: str, i: int) -> frozenset[str]:
     words = raw.get(key, [])
     if not all(isinstance(w, str) for w in words):  # YAML reads a bare on/no as a boolean
         raise LexiconError(f"tiers.yaml: cue #{i + 1}: {key} lists words; quote 'on', 'no'")
-    return frozenset(w.lower() for w in words)
+    return frozenset(w.lower() for w in words if len(w.split()) <= 1)
+
+
+def _phrases(raw: dict[str, Any], key: str, i: int) -> tuple[tuple[str, ...], ...]:
+    """The entries of ``key`` that are several words, each as its lower-cased words."""
+    _words(raw, key, i)  # the same checks
+    return tuple(tuple(w.lower().split()) for w in raw.get(key, []) if len(w.split()) > 1)
 
 
 def _capitalised(doc: Any, s: int, e: int) -> bool:
@@ -151,6 +160,10 @@ def _sense_ok(entry: CueEntry, doc: Any, s: int, e: int) -> bool:
     after = doc[e].lower_ if e < len(doc) else ""
     if before in entry.not_preceded_by or after in entry.not_followed_by:
         return False
+    for words in entry.not_after_words:  # "we 'll probably": the words right before, in order
+        n = len(words)
+        if s >= n and all(doc[s - n + k].lower_ == w for k, w in enumerate(words)):
+            return False
     if entry.preceded_by and before not in entry.preceded_by:
         return False
     if entry.followed_by and after not in entry.followed_by:
@@ -328,7 +341,9 @@ def assign_tiers(
             claim.evidence = [Evidence(f"tier: {page_tier}", page_tier, 0)]
         else:
             tier, evidence = infer_tier(claim, packs, page.masked[block.start : block.end])
-            if not tier and proof_extensions and not any(c.signals for c in claim.cues):
+            # a claim that names a proof is exact, unless its wording says otherwise ("`x.fk`
+            # … proves it" says so too, though "proves it" alone infers nothing)
+            if not tier and proof_extensions and all(c.signals in (None, "exact") for c in claim.cues):
                 tier, evidence = _names_a_proof(page, claim, proof_extensions)
             if tier:
                 claim.tier, claim.source, claim.evidence = tier, "inferred", evidence
