@@ -107,10 +107,11 @@ def test_a_lone_name_closing_research_reported_in_the_passive_is_incomplete(repo
         "a.md",
         "The reinforcement rule has also been compared to pheromone trails in ant colonies (Adamatzky).\n\n"
         "The hook is written in a scripting language (Python).\n\n"
-        "The first colony was observed on a Tuesday (Monday).\n",
+        "The first colony was observed on a Tuesday (Monday).\n\n"
+        "Food writers have argued about small pots for years (López-Alt).\n",
     )
     payload = repo.check_json("a.md")
-    assert [(d["code"], d["line"]) for d in payload["diagnostics"]] == [("TL302", 1)]
+    assert [(d["code"], d["line"]) for d in payload["diagnostics"]] == [("TL302", 1), ("TL302", 7)]
 
 
 def test_hearsay_is_incomplete_only_in_a_hypothesis_claim(repo):

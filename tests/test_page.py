@@ -72,6 +72,20 @@ def test_claim_text_is_the_source_span_with_markup():
     assert claims[0].text == "**Serious hypothesis:** the brain *may* do it."
 
 
+def test_a_claim_after_an_inline_html_comment_starts_after_it():
+    """A suppression comment mid-paragraph is not part of the sentence next to it."""
+    text = (
+        'Typed with a dropped "e". <!-- tierlint: disable=TL401 -->They describe it as'
+        ' "a gentle therapy".<!-- tierlint: enable=TL401 --> Nobody would print that now.\n'
+    )
+    _, claims = claims_of(text)
+    assert [c.text for c in claims] == [
+        'Typed with a dropped "e".',
+        'They describe it as "a gentle therapy".',
+        "Nobody would print that now.",
+    ]
+
+
 def test_list_items_nested_and_lazy_lines():
     text = "1. First item claim.\n   Still first item.\n2. Second item.\n   - nested claim.\n"
     page, claims = claims_of(text)

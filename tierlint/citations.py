@@ -351,7 +351,8 @@ def _patterns(packs: Packs = ()) -> _Patterns:
 
 def reports_research(text: str, packs: Packs = ()) -> bool:
     """Whether ``text`` reports research in the passive ("has also been compared to …",
-    "was first described …"): ``reporting_passives`` in rules/citations.yaml."""
+    "was first described …") or in the present perfect ("Food writers have argued about
+    small pots for years"): ``reporting_passives`` in rules/citations.yaml."""
     return _reporting(packs).search(text) is not None
 
 
@@ -361,7 +362,8 @@ def _reporting(packs: Packs = ()) -> re.Pattern[str]:
     verbs = alternation(_words(lexicon, "reporting_passives"))
     adverb = r"(?:(?:also|first|long|often|since|widely)\s+)?"
     return re.compile(
-        rf"(?<![\w])(?i:(?:has|have|had)\s+{adverb}been|was|were)\s+{adverb}(?i:{verbs})(?![\w])"
+        rf"(?<![\w])(?i:(?:has|have|had)\s+{adverb}(?:been\s+)?|(?:was|were)\s+)"
+        rf"{adverb}(?i:{verbs})(?![\w])"
     )
 
 

@@ -85,9 +85,15 @@ def extract_claims(page: Page) -> list[Claim]:
 
 def _widen(text: str, masked: str, start: int, end: int, block: Block) -> tuple[int, int]:
     """Take in the markup that opens or closes the sentence (emphasis, a link's brackets):
-    characters the mask blanked that are not white space in the file."""
-    while start > block.start and masked[start - 1] == " " and not text[start - 1].isspace():
+    characters the mask blanked that are not white space in the file. Inline HTML (a
+    suppression comment right before "They describe …") is not the sentence's."""
+    while (
+        start > block.start
+        and masked[start - 1] == " "
+        and not text[start - 1].isspace()
+        and text[start - 1] != ">"
+    ):
         start -= 1
-    while end < block.end and masked[end] == " " and not text[end].isspace():
+    while end < block.end and masked[end] == " " and not text[end].isspace() and text[end] != "<":
         end += 1
     return start, end

@@ -278,7 +278,9 @@ _CUE_KEYS = (
     "followed_by", "preceded_by", "not_if", "infers", "contradicts", "owes_citation",
     "owes_in_narration", "example", "not",
 )
-_CUE_SHAPES = ("capitalised", "before_number", "after_digits", "before_ing", "before_capitalised")  # tiers.SHAPES
+_CUE_SHAPES = (
+    "capitalised", "before_number", "after_digits", "before_code", "before_ing", "before_capitalised"
+)  # tiers.SHAPES
 
 
 def _tiers(data: dict[str, Any], where: str, count: _Counter) -> dict[str, Any]:

@@ -126,6 +126,15 @@ def _after_digits(doc: Any, s: int, e: int) -> bool:
     return s > 0 and any(ch.isdigit() for ch in doc[s - 1].text)
 
 
+def _before_code(doc: Any, s: int, e: int) -> bool:
+    """The next token is code (claims are masked: a code span is a run of "x") or a
+    one-letter variable ("at distance `d`", "at distance x")."""
+    if e >= len(doc):
+        return False
+    word = doc[e].text
+    return word.strip("x") == "" or (len(word) == 1 and word.isalpha() and word not in "aAI")
+
+
 def _before_ing(doc: Any, s: int, e: int) -> bool:
     """The next token is a word in -ing ("would be walking")."""
     return e < len(doc) and len(doc[e].text) > 4 and doc[e].lower_.endswith("ing")
@@ -141,6 +150,7 @@ SHAPES = {
     "capitalised": _capitalised,
     "before_number": _before_number,
     "after_digits": _after_digits,
+    "before_code": _before_code,
     "before_ing": _before_ing,
     "before_capitalised": _before_capitalised,
 }
