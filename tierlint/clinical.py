@@ -107,6 +107,15 @@ class _Component:
         doc.user_data[CLINICAL] = find_clinical(doc, self.packs)
         return doc
 
+    def phrases(self, vocab: Vocab) -> list[str]:
+        """What a text must hold one of for this component to find anything in it: the
+        entries' cue phrases (a term set's word is wording only next to one of them)."""
+        return list(_lexicon(vocab, self.packs).entries)
+
+    def nothing(self) -> dict[str, Any]:
+        """What this component stores for a text with none of its phrases."""
+        return {CLINICAL: []}
+
 
 _DIGIT = re.compile(r"\d")
 _NUMBER_WORDS = (

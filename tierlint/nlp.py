@@ -76,7 +76,113 @@ def make_docs(texts: list[str], packs: Packs = ()) -> Iterator[Any]:
     return nlp.pipe(made(), batch_size=256)
 
 
+def annotations(texts: list[str], packs: Packs = ()) -> Iterator[dict[str, Any]]:
+    """What the components find in each text (its Doc's ``user_data``), in order. A text
+    that holds none of the words the components' phrases need (most sentences of a page:
+    ``_anchors``) is not tokenized at all: what they would store for it is known."""
+    found = _anchors(packs)
+    if found is None:
+        yield from (doc.user_data for doc in make_docs(texts, packs))
+        return
+    needs, nothing = found
+    needed = [needs(text.lower()) for text in texts]
+    docs = make_docs([text for text, need in zip(texts, needed) if need], packs)
+    for text, need in zip(texts, needed):
+        yield next(docs).user_data if need else {TEXT: text, **nothing()}
+
+
 TEXT = "tierlint.text"
+
+
+def _anchors(
+    packs: Packs = (),
+) -> tuple[Callable[[str], bool], Callable[[], dict[str, Any]]] | None:
+    """Whether a lower-cased text may hold one of the components' phrases, and what the
+    components store for a text that cannot. None when some component cannot say which
+    phrases it looks for.
+
+    A text may hold a phrase only if it holds each of the phrase's words (spaCy's lower
+    case of a token is the lower case of its characters). Each phrase gives one word, its
+    rarest-looking (not a stop word, then the longest), found by one pattern as a whole
+    word: spaCy splits words only at punctuation and in its special cases ("couldn't" →
+    "could" "n't"), so a word that a special case splits off is found anywhere instead.
+    Where that word is found, the phrase's other words must be in the text too."""
+    return _ANCHORS.get(packs) if packs in _ANCHORS else _build_anchors(packs)
+
+
+_ANCHORS: dict[Any, Any] = {}
+
+
+def _build_anchors(packs: Packs) -> Any:
+    import re
+
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    nlp = pipeline(packs)
+    components = [component for _, component in nlp.pipeline]
+    if not all(hasattr(c, "phrases") and hasattr(c, "nothing") for c in components):
+        _ANCHORS[packs] = None
+        return None
+    from spacy.attrs import ORTH
+
+    split_off = {
+        str(token.get(ORTH, "")).lower()
+        for pieces in nlp.tokenizer.rules.values()
+        if len(pieces) > 1
+        for token in pieces
+    }
+    whole, anywhere = set(), set()
+    others: dict[str, set[tuple[str, ...]]] = {}  # a phrase's word → the phrases' other words
+    for component in components:
+        for phrase in component.phrases(nlp.vocab):
+            words = [t.lower_ for t in nlp.make_doc(phrase) if t.text != "#" and t.lower_.strip()]
+            if not words:  # a phrase of placeholders only: any text may match it
+                _ANCHORS[packs] = None
+                return None
+            rare = [w for w in words if w not in STOP_WORDS] or words
+            word = max(rare, key=len)
+            (anywhere if word in split_off else whole).add(word)
+            others.setdefault(word, set()).add(tuple(sorted(set(words) - {word})))
+    letter = r"[^\W\d_]"
+    pattern = rf"(?<!{letter})(?:{_trie(whole)})(?!{letter})" if whole else ""
+    if anywhere:
+        pattern = f"{pattern}|{_trie(anywhere)}" if pattern else _trie(anywhere)
+    finder = re.compile(pattern)
+
+    def needs(lowered: str) -> bool:
+        for m in finder.finditer(lowered):
+            if any(all(w in lowered for w in rest) for rest in others[m.group()]):
+                return True
+        return False
+
+    found = (needs, lambda: {k: v for c in components for k, v in c.nothing().items()})
+    while len(_ANCHORS) >= _MAX_PACKED:
+        del _ANCHORS[next(iter(_ANCHORS))]
+    _ANCHORS[packs] = found
+    return found
+
+
+def _trie(words: set[str]) -> str:
+    """One regular expression for ``words`` with their common openings shared, so that it
+    tries each character once at each place instead of every word."""
+    import re
+
+    trie: dict[str, Any] = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict[str, Any]) -> str:
+        ends = "" in node
+        branches = [re.escape(ch) + emit(sub) for ch, sub in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if ends else body
+
+    return emit(trie)
 
 
 def _keep_lexical_attributes(vocab: Any) -> None:
@@ -146,7 +252,7 @@ def annotate_later(texts: list[str], packs: Packs = ()) -> Callable[[], Iterator
         found = pending() if pending is not None else None
         if found is not None:
             return iter(found)
-        return (doc.user_data for doc in make_docs(texts, packs))
+        return annotations(texts, packs)
 
     return answer
 

@@ -214,10 +214,10 @@ _SHARES = 16  # parts of a shared request, taken in turn by whichever helper is 
 
 def _found(texts: list[str], packs: Packs) -> list[tuple[list, list]]:
     """What the components find in each text, in order (see :func:`_portable`)."""
-    from .nlp import make_docs
+    from .nlp import annotations
 
     def work(part: list[str]) -> list[tuple[list, list]]:
-        return [_portable(doc.user_data, packs) for doc in make_docs(part, packs)]
+        return [_portable(found, packs) for found in annotations(part, packs)]
 
     total = sum(map(len, texts))
     if total < _SHARE_CHARS or (os.cpu_count() or 1) < 2:

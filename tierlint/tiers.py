@@ -259,6 +259,14 @@ class CueMatcher:
         doc.user_data[CUES] = find_cues(doc, self.matcher, self.entries, self.packs)
         return doc
 
+    def phrases(self, vocab: Any) -> list[str]:
+        """What a text must hold one of for this component to find anything in it."""
+        return [p for entry in self.entries for p in entry.phrases]
+
+    def nothing(self) -> dict[str, Any]:
+        """What this component stores for a text with none of its phrases."""
+        return {CUES: []}
+
 
 def find_cues(
     doc: Any, matcher: Any, entries: tuple[CueEntry, ...], packs: Packs = ()
