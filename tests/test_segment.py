@@ -71,6 +71,8 @@ def test_seed_sentence_gives_three_claims() -> None:
         # brackets
         "The claim (see Sect. A. Proof holds. Yes) stands.",
         "It cites [Smith. Jones. 2020] here.",
+        "We met Ms. Lee at noon.",
+        "Three vs. Four was the score.",
         # lower-case continuations
         "A period. then a lower-case word.",
         # a numbered block
@@ -111,6 +113,9 @@ def test_does_not_split(text: str) -> None:
         ("It said no. Then it left.", ["It said no.", "Then it left."]),
         ("See Fig. The rest.", ["See Fig.", "The rest."]),
         ("It was Smith. Dr. Lee agreed.", ["It was Smith.", "Dr. Lee agreed."]),
+        # a unit after its number may end a sentence; the title never does
+        ("It answers after 58.3 ms. The proof holds.", ["It answers after 58.3 ms.", "The proof holds."]),
+        ("It answers after 58 ms. xxxx proves it.", ["It answers after 58 ms.", "xxxx proves it."]),
     ],
 )
 def test_splits(text: str, expected: list[str]) -> None:

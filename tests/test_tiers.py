@@ -131,6 +131,49 @@ def test_a_claim_that_names_a_proof_and_nothing_else_is_exact():
     assert tier_page(parse_page(text))[0].tier is None
 
 
+def test_an_exact_value_stated_beside_a_proof_is_exact():
+    """"exactly" states what the paragraph's proof derives; elsewhere, or negated, or next
+    to a hedge, it is emphasis."""
+    text = (
+        "The scale factor at 60° is exactly 2, so the walk is drawn twice as long. "
+        "`mercator.fk` (band 111111) derives the integral. "
+        "That is not exactly a rule of thumb. "
+        "It may be exactly 3 in the polar case.\n\n"
+        "A route that takes exactly thirty minutes at chatting pace.\n"
+    )
+    claims = tier_page(parse_page(text), (), (".fk",))
+    assert [(c.tier, [e.cue for e in c.evidence]) for c in claims] == [
+        ("exact", ["exactly", "mercator.fk"]),
+        ("exact", ["mercator.fk"]),
+        (None, []),
+        ("hypothesis", ["may"]),
+        (None, []),
+    ]
+
+
+def test_a_tier_column_declares_each_rows_tier():
+    text = (
+        "| Drivetrain | Transformer | Tier | Source |\n"
+        "|---|---|---|---|\n"
+        "| gear ratio | turns ratio | **exact** | `gear.fk` |\n"
+        "| riders may settle on a cadence | a load matched | Serious hypothesis | Takaishi 1996 |\n"
+        "| changing down before the hill | choosing your load | lens | — |\n"
+        "| a row with no tier | nothing `a|b` | — | — |\n"
+        "\n"
+        "| Term | Meaning |\n"
+        "|---|---|\n"
+        "| lens | a picture |\n"
+    )
+    claims = tier_page(parse_page(text))
+    assert [(c.tier, c.source) for c in claims] == [
+        ("exact", "label"),
+        ("hypothesis", "label"),
+        ("lens", "label"),
+        (None, None),
+        (None, None),  # no tier column in this table: "lens" is only a term
+    ]
+
+
 def test_a_simile_in_narration_is_no_lens():
     out = tiers("Every broker brought up those two months as if they had happened last week.\n")
     assert out[0][1] is None

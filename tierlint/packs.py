@@ -284,8 +284,10 @@ _CUE_SHAPES = (
 
 
 def _tiers(data: dict[str, Any], where: str, count: _Counter) -> dict[str, Any]:
-    _mapping(data, where, ("labels", "cues", "narration"))
+    _mapping(data, where, ("labels", "cues", "narration", "beside_proof"))
     out: dict[str, Any] = {}
+    if data.get("beside_proof") is not None:
+        out["beside_proof"] = _phrases(data["beside_proof"], f"{where}.beside_proof", count, one=False, pattern=True)
     if data.get("narration") is not None:
         out["narration"] = _word_lists("pronouns", "past_verbs", "storyteller", "first_person", pattern=True)(
             _mapping(data["narration"], f"{where}.narration"), f"{where}.narration", count
@@ -463,5 +465,5 @@ _CHECKERS: dict[str, Callable[[dict[str, Any], str, _Counter], dict[str, Any]]] 
         "venues", "particles", "prefixes", "not_names", "attribution_verbs", "hearsay_verbs",
         "reporting_passives", pattern=True,
     ),
-    "abbreviations": _word_lists("always", "before_number", "can_end"),
+    "abbreviations": _word_lists("always", "before_number", "can_end", "units"),
 }

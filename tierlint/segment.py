@@ -49,6 +49,7 @@ _MAX_BRACKET_SPAN = 500  # characters; a pair this long likely ends on a stray c
 _MASKED = re.compile(r"x{3,}\b")  # masked code or URL
 _SYMBOL = re.compile(r"[a-z]+-?[A-Z0-9]|[a-z]-[a-z]")  # "mRNA", "p53", "bcl-2", "c-myc"
 _NUMBER = re.compile(r"[A-Z]?\d")  # "2", "3a", "S1": what "Fig." refers to
+_QUANTITY = re.compile(r"[~≈]?\d+(?:[.,]\d+)*")  # "58.3" before a unit: "58.3 ms."
 _LIST_NUMBER = re.compile(r"\s*\d{1,2}\.")  # "1." opening a numbered block
 _CHAIN_WORD = re.compile(r"[A-Z][a-z]{0,11}\.")  # "Nat.", "Neurosci.", "J."
 _CHAIN_AHEAD = re.compile(r"((?:[A-Z][a-z]{0,11}\.\s+){0,3})(\d)?")  # the chain's rest
@@ -57,8 +58,10 @@ _NAME = re.compile(r"[A-Z]\.|[A-Z][a-z]+\.?")  # what precedes an initial in a n
 
 
 @lru_cache(maxsize=16)
-def _abbreviations(packs: Packs = ()) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
-    """The ``always``, ``before_number`` and ``can_end`` sets of the abbreviations lexicon,
+def _abbreviations(
+    packs: Packs = (),
+) -> tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str]]:
+    """The ``always``, ``before_number``, ``can_end`` and ``units`` sets of the abbreviations lexicon,
     with those of the rule packs ``packs``. A final period is dropped ("approx." is
     "approx"), as the lexicon's header says to write them."""
     lexicon = load_lexicon("abbreviations", packs) if packs else load_lexicon("abbreviations")
@@ -68,7 +71,7 @@ def _abbreviations(packs: Packs = ()) -> tuple[frozenset[str], frozenset[str], f
             " ".join(word.lower().split()).removesuffix(".") for word in lexicon.get(key) or ()
         )
 
-    return words("always"), words("before_number"), words("can_end")
+    return words("always"), words("before_number"), words("can_end"), words("units")
 
 
 def _protected(text: str) -> list[tuple[int, int]]:
@@ -142,8 +145,10 @@ def _is_boundary(
     words = [word.lstrip(_OPENERS) for word in before.split()[-3:]]
     last, previous = words[-1], words[-2] if len(words) > 1 else ""
     key = last[:-1].lower()
-    always, before_number, can_end = _abbreviations(packs)
-    if key in always or (key in before_number and _NUMBER.match(following)):
+    always, before_number, can_end, units = _abbreviations(packs)
+    if key in units and _QUANTITY.fullmatch(previous):
+        pass  # "after 58.3 ms.": a unit after its number, not a title; it may end a sentence
+    elif key in always or (key in before_number and _NUMBER.match(following)):
         return False
     if _CHAIN_WORD.fullmatch(last) and _in_reference(text, match.end(), words, always):
         return False

@@ -336,6 +336,7 @@ def assign_tiers(
     points at the proof of what it states ("Platt scaling is one logistic regression, and
     `platt.fk` (band 11111) confirms it")."""
     labels = _group_labels(page, packs)
+    labels.update(_column_tiers(page, packs))
     sections = _section_tiers(page, packs)
     page_tier = _page_tier(page)
     for claim in claims:
@@ -363,6 +364,8 @@ def assign_tiers(
             # … proves it" says so too, though "proves it" alone infers nothing)
             if not tier and proof_extensions and all(c.signals in (None, "exact") for c in claim.cues):
                 tier, evidence = _names_a_proof(page, claim, proof_extensions)
+                if not tier:
+                    tier, evidence = _beside_a_proof(page, claim, proof_extensions, packs)
             if tier:
                 claim.tier, claim.source, claim.evidence = tier, "inferred", evidence
 
@@ -376,6 +379,35 @@ def _names_a_proof(
     if not refs:
         return None, []
     return "exact", [Evidence(refs[0].name, "exact", refs[0].start)]
+
+
+def _beside_a_proof(
+    page: Page, claim: Claim, extensions: tuple[str, ...], packs: Packs = ()
+) -> tuple[str | None, list[Evidence]]:
+    """Exact when the claim states an exact value (``beside_proof`` in rules/tiers.yaml:
+    "is exactly 2") in a paragraph that names a lens proof: it states what the proof
+    derives ("… is exactly `√(2Rh + h²)` … `t14-light-horizon.fk` derives it")."""
+    from .proofs import find_refs
+
+    word = _beside_proof(packs).search(claim.masked)
+    if word is None:
+        return None, []
+    block = claim.block
+    refs = find_refs(page.text, page.masked, block.codes, extensions, block.start, block.end)
+    if not refs:
+        return None, []
+    return "exact", [
+        Evidence(word.group(), "exact", claim.start + word.start()),
+        Evidence(refs[0].name, "exact", refs[0].start),
+    ]
+
+
+@lru_cache(maxsize=16)
+def _beside_proof(packs: Packs = ()) -> re.Pattern[str]:
+    data = load_lexicon("tiers", packs) if packs else load_lexicon("tiers")
+    words = alternation(word_list(data, "beside_proof", "tiers.yaml")) if data.get("beside_proof") else "(?!)"
+    # not negated: "not exactly" is an approximation
+    return re.compile(rf"(?<![\w'’-])(?<![Nn]ot )(?i:{words})(?![\w'’-])")
 
 
 _CLAUSE_BREAK = re.compile(r"[;:—–()\[\]]")
@@ -471,6 +503,49 @@ def _group_labels(page: Page, packs: Packs = ()) -> dict[int, tuple[str, int, in
             tier, s, e = found
             labels[block.group] = (tier, block.start + s, block.start + e)
     return labels
+
+
+def _column_tiers(page: Page, packs: Packs = ()) -> dict[int, tuple[str, int, int]]:
+    """The tier a table row declares in a tier column: a column headed "Tier" whose cell
+    in the row names a tier ("exact", "serious hypothesis", "lens"), by the row's group."""
+    _, _, names = _label_patterns(packs)
+    out: dict[int, tuple[str, int, int]] = {}
+    column: int | None = None
+    for block in page.blocks:
+        if block.kind == "table_header":
+            cells = _cells(page.masked, block.start, block.end)
+            column = next(
+                (i for i, (s, e) in enumerate(cells) if _TIER_HEADING.fullmatch(page.masked[s:e].strip())),
+                None,
+            )
+            continue
+        if block.kind != "table_row":
+            column = None
+            continue
+        if column is None:
+            continue
+        cells = _cells(page.masked, block.start, block.end)
+        if column < len(cells):
+            s, e = cells[column]
+            tier = names.get(" ".join(page.masked[s:e].lower().split()))
+            if tier:
+                out[block.group] = (tier, s, e)
+    return out
+
+
+_TIER_HEADING = re.compile(r"(?i)(?:epistemic\s+)?tier")
+
+
+def _cells(masked: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The cells of a table row's text (outer pipes already left out), as spans with
+    their surrounding spaces; code is masked, so a pipe in code does not split a cell."""
+    spans, at = [], start
+    for m in re.finditer(r"(?<!\\)\|", masked[start:end]):
+        spans.append((at, start + m.start()))
+        at = start + m.end()
+    spans.append((at, end))
+    return [(s + len(masked[s:e]) - len(masked[s:e].lstrip()), e - (len(masked[s:e]) - len(masked[s:e].rstrip())))
+            for s, e in spans]
 
 
 def _section_tiers(page: Page, packs: Packs = ()) -> dict[int, tuple[str, int, int]]:
