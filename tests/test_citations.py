@@ -326,6 +326,23 @@ def test_authors_credited_in_prose_are_answered_by_their_own_citation_later() ->
     assert [c.text for c in find_citations(other) if not c.complete] == ["Tibshirani et al."]
 
 
+def test_one_incomplete_citation_per_source_and_sentence() -> None:
+    """"Roberts and colleagues ran … (Roberts et al.)." is one source named twice: the later
+    mention stays; in another sentence both stay."""
+    one = "Roberts and colleagues ran usability tests and found it faster (Roberts et al.)."
+    assert [c.text for c in find_citations(one) if not c.complete] == ["Roberts et al."]
+    two = "Smith and colleagues built it. Later work (Smith et al.) may have tested it."
+    assert [c.text for c in find_citations(two) if not c.complete] == [
+        "Smith and colleagues",
+        "Smith et al.",
+    ]
+
+
+def test_a_possessive_author_with_a_titled_year_cites() -> None:
+    text = "The classic account of what a counter can exploit is Thorp's (  Beat the Dealer , 1962)."
+    assert [(c.kind, c.complete) for c in find_citations(text)] == [("author-year", True)]
+
+
 def test_hearsay_is_a_candidate_of_its_own_kind() -> None:
     kinds = lambda t: [(c.kind, c.text, c.complete) for c in find_citations(t)]  # noqa: E731
     assert kinds("It may build friendships faster, as Dunbar keeps saying.") == [

@@ -263,6 +263,8 @@ def _patterns(packs: Packs = ()) -> _Patterns:
         # Aust. Road Res. Board, 1964)": in a parenthesis right after authors, any run of
         # capitalised words (ordinals too) before the year is the venue
         rf"|(?P<venue_paren>\s+\(\s*[*_]{{0,2}}(?:{venues}|{venue_shape}|{loose_venue}){year_after_venue}\s*\))"
+        # "Thorp's (*Beat the Dealer*, 1962)": a title, then the year (emphasis is masked)
+        rf"|(?P<titled>(?:['’]s)?\s+\(\s*[\"“]?{upper}[^()\[\];\n]{{0,150}}?[\"”]?,\s*{years}(?:{locator})?\s*\))"
         r"|(?(et_al)|(?!)))"
     )
     # Alone in a parenthesis, a venue-shaped name of two or more words and a year is a
@@ -390,7 +392,7 @@ def find_citations(text: str, packs: Packs = ()) -> list[Citation]:
         start = _with_particles(text, m.start(), p)
         if m.group("venue") or m.group("venue_paren") or m.group("book"):
             kind = "venue-year"
-        elif m.group("narrative") or m.group("bare"):
+        elif m.group("narrative") or m.group("bare") or m.group("titled"):
             kind = "author-year"
         else:
             candidates.append(Citation("author-only", start, m.end(), text[start : m.end()], False))
@@ -431,8 +433,28 @@ def find_citations(text: str, packs: Packs = ()) -> list[Citation]:
         ]
     if attributed:
         attributed = [c for c in attributed if not any(k.start < c.end and c.start < k.end for k in complete)]
-    author_only = _disjoint(candidates + attributed)
+    author_only = _once_per_source(_disjoint(candidates + attributed), text)
     return sorted(complete + author_only, key=lambda c: c.start)
+
+
+def _once_per_source(incomplete: list[Citation], text: str) -> list[Citation]:
+    """One incomplete citation per source and sentence: "Roberts and colleagues ran … (Roberts
+    et al.)." names one source twice; the later mention, where a citation would go, stays."""
+    kept = []
+    for i, c in enumerate(incomplete):
+        first = _FIRST_WORD.search(c.text)
+        if first is not None and any(
+            (again := _FIRST_WORD.search(k.text)) is not None
+            and again.group() == first.group()
+            and _SENTENCE_END.search(text, c.end, k.start) is None
+            for k in incomplete[i + 1 :]
+        ):
+            continue
+        kept.append(c)
+    return kept
+
+
+_SENTENCE_END = re.compile(r"[.!?][\"”’)\]]*\s+(?=[A-Z\"“(\[])")
 
 
 def is_reference_entry(text: str, packs: Packs = ()) -> bool:

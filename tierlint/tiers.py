@@ -45,6 +45,8 @@ class CueEntry:
     owes_in_narration: bool = True  # False: as owes_citation, in a claim that narrates
     # the not_preceded_by entries of several words, as their words: ("we", "'ll")
     not_after_words: tuple[tuple[str, ...], ...] = ()
+    # the not_followed_by entries of several words: ("a", "dozen")
+    not_before_words: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass(slots=True)
@@ -93,6 +95,7 @@ def cue_entries(packs: Packs = ()) -> tuple[CueEntry, ...]:
                 owes_citation=bool(raw.get("owes_citation", True)),
                 owes_in_narration=bool(raw.get("owes_in_narration", True)),
                 not_after_words=_phrases(raw, "not_preceded_by", i),
+                not_before_words=_phrases(raw, "not_followed_by", i),
             )
         )
     return tuple(entries)
@@ -117,8 +120,11 @@ def _capitalised(doc: Any, s: int, e: int) -> bool:
 
 
 def _before_number(doc: Any, s: int, e: int) -> bool:
-    """The next token is a number ("May 12", "May 2021")."""
-    return e < len(doc) and doc[e].like_num
+    """The next token is a number ("May 12", "May 2021", "reads as −40 °C")."""
+    return e < len(doc) and (doc[e].like_num or _SIGNED.match(doc[e].text) is not None)
+
+
+_SIGNED = re.compile(r"[−+±-]\d")
 
 
 def _after_digits(doc: Any, s: int, e: int) -> bool:
@@ -173,6 +179,10 @@ def _sense_ok(entry: CueEntry, doc: Any, s: int, e: int) -> bool:
     for words in entry.not_after_words:  # "we 'll probably": the words right before, in order
         n = len(words)
         if s >= n and all(doc[s - n + k].lower_ == w for k, w in enumerate(words)):
+            return False
+    for words in entry.not_before_words:  # "perhaps a dozen": the words right after
+        n = len(words)
+        if e + n <= len(doc) and all(doc[e + k].lower_ == w for k, w in enumerate(words)):
             return False
     if entry.preceded_by and before not in entry.preceded_by:
         return False
