@@ -214,10 +214,12 @@ _SHARES = 16  # parts of a shared request, taken in turn by whichever helper is 
 
 def _found(texts: list[str], packs: Packs) -> list[tuple[list, list]]:
     """What the components find in each text, in order (see :func:`_portable`)."""
-    from .nlp import annotations
+    from .nlp import _anchors, annotations
 
     def work(part: list[str]) -> list[tuple[list, list]]:
         return [_portable(found, packs) for found in annotations(part, packs)]
+
+    _anchors(packs)  # built once here, not again in each helper after the fork
 
     total = sum(map(len, texts))
     if total < _SHARE_CHARS or (os.cpu_count() or 1) < 2:
@@ -292,12 +294,15 @@ def _portable(found: dict[str, Any], packs: Packs) -> tuple[list, list]:
     from .clinical import CLINICAL
     from .tiers import CUES, cue_entries
 
+    found_cues, found_hits = found.get(CUES), found.get(CLINICAL)
+    if not found_cues and not found_hits:
+        return [], []  # most claims: nothing to carry over
     index = _entry_index(cue_entries(packs) if packs else cue_entries())
     cues = [
         (c.start, c.end, c.tok_start, c.tok_end, c.text, index[id(c.entry)], c.negated, c.signals)
-        for c in found.get(CUES, ())
+        for c in found_cues or ()
     ]
-    hits = [(h.code, h.start, h.end, h.cue, h.category) for h in found.get(CLINICAL, ())]
+    hits = [(h.code, h.start, h.end, h.cue, h.category) for h in found_hits or ()]
     return cues, hits
 
 
