@@ -170,6 +170,28 @@ def test_a_scene_remembered_in_a_story_paragraph_owes_no_citation(repo):
     assert [(d["code"], d["line"]) for d in payload["diagnostics"]] == [("TL301", 3)]
 
 
+def test_weak_hedges_under_a_risks_heading_are_the_teams_risks(repo):
+    """Under "## Risks" a design note lists what might go wrong: "could be slow", "probably
+    drops frames" owe no citation there; "may" still does, and so does "could" elsewhere."""
+    repo.write(
+        "a.md",
+        "# Clock\n\n"
+        "Polling the paddles could be slow.\n\n"
+        "## Risks and open questions\n\n"
+        "- Polling the paddles at 1 kHz could be slow once the display shares the timer.\n"
+        "- The serial adapter probably drops frames when the compressor kicks in.\n"
+        "- Players may blunder more as their clock runs down.\n\n"
+        "### Detail\n\n"
+        "The debounce window might be too short for old paddles.\n\n"
+        "## Task list\n\n"
+        "- The debounce window might be too short for old paddles.\n",
+    )
+    payload = repo.check_json("a.md")
+    assert [(d["code"], d["line"]) for d in payload["diagnostics"]] == [
+        ("TL301", 3), ("TL301", 9), ("TL301", 17),
+    ]
+
+
 def test_a_worked_hypothetical_with_would_be_owes_no_citation(repo):
     """"would be" tiers a claim hypothesis (a hedge in research prose), but on a concept page
     it mostly works a hypothetical through ("a solid lens … would be thick"), which owes no

@@ -284,10 +284,11 @@ _CUE_SHAPES = (
 
 
 def _tiers(data: dict[str, Any], where: str, count: _Counter) -> dict[str, Any]:
-    _mapping(data, where, ("labels", "cues", "narration", "beside_proof"))
+    _mapping(data, where, ("labels", "cues", "narration", "beside_proof", "risk_headings"))
     out: dict[str, Any] = {}
-    if data.get("beside_proof") is not None:
-        out["beside_proof"] = _phrases(data["beside_proof"], f"{where}.beside_proof", count, one=False, pattern=True)
+    for key in ("beside_proof", "risk_headings"):
+        if data.get(key) is not None:
+            out[key] = _phrases(data[key], f"{where}.{key}", count, one=False, pattern=True)
     if data.get("narration") is not None:
         out["narration"] = _word_lists("pronouns", "past_verbs", "storyteller", "first_person", pattern=True)(
             _mapping(data["narration"], f"{where}.narration"), f"{where}.narration", count

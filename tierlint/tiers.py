@@ -581,20 +581,44 @@ def _page_tier(page: Page) -> str | None:
     return tier_id(str(value)) if isinstance(value, str) else None
 
 
-def owes_citation(claim: Claim, packs: Packs = (), block_text: str = "") -> bool:
+def risk_blocks(page: Page, packs: Packs = ()) -> set[int]:
+    """The blocks (by id) under a heading of ``risk_headings`` (rules/tiers.yaml), at any
+    depth, until a heading of the same level or higher ends the section."""
+    pattern = _risk_heading(packs)
+    stack: list[tuple[int, bool]] = []
+    out: set[int] = set()
+    for block in page.blocks:
+        if block.kind == "heading":
+            while stack and stack[-1][0] >= block.level:
+                stack.pop()
+            stack.append((block.level, pattern.match(page.masked[block.start : block.end].strip()) is not None))
+        elif any(risky for _, risky in stack):
+            out.add(id(block))
+    return out
+
+
+@lru_cache(maxsize=16)
+def _risk_heading(packs: Packs = ()) -> re.Pattern[str]:
+    data = load_lexicon("tiers", packs) if packs else load_lexicon("tiers")
+    words = alternation(word_list(data, "risk_headings", "tiers.yaml")) if data.get("risk_headings") else "(?!)"
+    return re.compile(rf"(?:\d+(?:\.\d+)*[.)]?\s+)?(?i:{words})(?![\w'’-])")
+
+
+def owes_citation(claim: Claim, packs: Packs = (), block_text: str = "", risk: bool = False) -> bool:
     """Whether a hypothesis claim is held to TL301. A declared one always is; an inferred
     one when some cue behind its tier hedges what it claims ("may", "suggests"), not only
     cues that mark doubt in passing (``owes_citation: false``: "whether", "expected to",
     "potential"), which in narration are seldom research claims. In a claim that tells a
     story in the past ("Jan was on warfarin that spring; the dogs did not seem to mind"),
     or is a sentence in the past of a paragraph that does (``block_text``), cues marked
-    ``owes_in_narration: false`` ("could", "seem to", "would be") owe nothing either."""
+    ``owes_in_narration: false`` ("could", "seem to", "would be") owe nothing either; nor do
+    they under a risks heading of a design note (``risk``: see :func:`risk_blocks`)."""
     if claim.source != "inferred":
         return True
     owing = [c for c in claim.cues if c.signals == "hypothesis" and c.entry.owes_citation]
     if all(c.entry.owes_in_narration for c in owing):
         return bool(owing)
-    in_story = narrates(claim.masked, packs) or (
+    in_story = risk or narrates(claim.masked, packs) or (
         _in_the_past(claim.masked, packs) and narrates(block_text, packs)
     )
     if not in_story:

@@ -136,13 +136,14 @@ def _bibliography_keys(ctx: Context) -> tuple[set[str], str | None]:
 
 
 def check_hypothesis_cites(ctx: Context) -> Iterator[Finding]:
-    from ..tiers import owes_citation
+    from ..tiers import owes_citation, risk_blocks
 
     cites = page_citations(ctx)
+    risky = risk_blocks(ctx.page, ctx.config.packs)
     for claim in ctx.claims:
         block = claim.block
         if claim.tier != "hypothesis" or not owes_citation(
-            claim, ctx.config.packs, ctx.page.masked[block.start : block.end]
+            claim, ctx.config.packs, ctx.page.masked[block.start : block.end], id(block) in risky
         ):
             continue
         if not cites.cites(claim.block.group):

@@ -19,9 +19,28 @@ def _hits(ctx: Context):
         from ..clinical import CLINICAL  # here: a cached run loads the rules without it
 
         hits = ctx.cache["clinical"] = [
-            (claim, hit) for claim in ctx.claims for hit in claim.annotations.get(CLINICAL, ())
+            (claim, hit)
+            for claim in ctx.claims
+            for hit in claim.annotations.get(CLINICAL, ())
+            if not _in_a_quotation(ctx, claim, hit)
         ]
     return hits
+
+
+def _in_a_quotation(ctx: Context, claim: Any, hit: Any) -> bool:
+    """Whether the hit stands in a quotation that runs over more than one sentence of its
+    block (a testimonial: "I came in a nervous wreck. Better than any therapy I've had.");
+    a quotation inside one sentence the pipeline already passes over."""
+    from ..clinical import _QUOTED
+
+    block = claim.block
+    at = claim.start + hit.start
+    quotes = ctx.cache.setdefault("quotations", {})
+    spans = quotes.get(id(block))
+    if spans is None:
+        text = ctx.page.masked[block.start : block.end]
+        spans = quotes[id(block)] = [(block.start + m.start(), block.start + m.end()) for m in _QUOTED.finditer(text)]
+    return any(a <= at < b and (a < claim.start or b > claim.end) for a, b in spans)
 
 
 def check_clinical(ctx: Context) -> Iterator[Finding]:
