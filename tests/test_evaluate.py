@@ -62,6 +62,19 @@ def test_scores_tiers_findings_and_traps(repo):
     assert data["rules"]["TL401"]["precision"] == 0.0
 
 
+def test_pages_that_follow_the_discipline_are_counted_with_any_finding_they_get(repo):
+    """A page whose gold expects no finding at all should get none; the report says how many
+    such pages did."""
+    _write(repo)
+    repo.write("notes/lc-clean.md", "# Clean\n\nThe cortex may replay the day (Hoel, 2021).\n")
+    repo.write("notes/lc-clean.gold.yaml", "split: dev\nclaims:\n  - {text: \"The cortex\", tier: hypothesis}\n")
+    repo.write("notes/lc-noisy.md", "# Noisy\n\nDreams may be noise.\n")
+    repo.write("notes/lc-noisy.gold.yaml", "split: dev\nclaims:\n  - {text: \"Dreams\", tier: hypothesis}\n")
+    f = _eval(repo, ".")["findings"]
+    assert (f["clean_pages"], f["clean_pages_with_findings"]) == (2, 1)
+    assert "(gold expects no finding): 1 of 2 got a finding" in repo.run("eval", ".").stdout
+
+
 def test_split_filters_pages(repo):
     _write(repo, split="test")
     assert _eval(repo, ".", "--split", "test")["pages"] == 1

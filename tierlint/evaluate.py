@@ -36,6 +36,8 @@ class Evaluation:
     false_alarms: list[dict[str, Any]] = field(default_factory=list)
     must_not_violations: list[dict[str, Any]] = field(default_factory=list)
     must_not_total: int = 0
+    clean_pages: int = 0  # pages whose gold expects no finding at all
+    clean_pages_flagged: list[str] = field(default_factory=list)  # … that got one anyway
 
     def to_json(self) -> dict[str, Any]:
         claims = sum(self.confusion.values())
@@ -66,6 +68,8 @@ class Evaluation:
                 "unexpected": sum(self.rule_fp.values()),
                 "must_not_fire": self.must_not_total,
                 "must_not_fire_violated": len(self.must_not_violations),
+                "clean_pages": self.clean_pages,
+                "clean_pages_with_findings": len(self.clean_pages_flagged),
             },
             "rules": rules,
             "disagreements": self.disagreements,
@@ -224,6 +228,10 @@ def _score(ev: Evaluation, gold_path: Path, gold: dict[str, Any], text: str, res
                     {"path": result.path, "code": code, "line": d.line, "message": d.message}
                 )
                 break
+    if not gold.get("findings"):
+        ev.clean_pages += 1
+        if diags:
+            ev.clean_pages_flagged.append(result.path)
     for i, (pos, d) in enumerate(diags):
         if i not in used:
             ev.rule_fp[d.code] += 1
@@ -251,6 +259,10 @@ def format_text(data: dict[str, Any]) -> str:
         f"findings: {f['fired']}/{f['expected']} expected fired (recall {_percent(f['recall'])}),"
         f" {f['unexpected']} unexpected; must-not-fire: {f['must_not_fire_violated']}"
         f" of {f['must_not_fire']} violated"
+    )
+    out.append(
+        f"pages that follow the discipline (gold expects no finding): {f['clean_pages_with_findings']}"
+        f" of {f['clean_pages']} got a finding"
     )
     out.append(f"{'rule':<8}{'precision':>10}{'recall':>8}{'F1':>8}{'support':>9}")
     for code, m in data["rules"].items():
