@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -392,3 +393,21 @@ def test_offsets_are_into_the_doc_text() -> None:
 def test_empty_and_cueless_claims() -> None:
     assert hits("") == []
     assert hits("The gradient flows back along the same edge.") == []
+
+
+def test_one_clinical_finding_per_claim_names_every_phrase(tmp_path):
+    """A sentence with two clinical phrases is one thing to reword: one TL401 names both."""
+    from click.testing import CliRunner
+
+    from tierlint.cli import main
+
+    page = tmp_path / "p.md"
+    page.write_text(
+        "Our soak is clinically proven to reduce inflammation.\n\nOur tea treats insomnia.\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(main, ["check", "--no-cache", "--format", "json", str(page)])
+    found = [(d["code"], d["line"], d["message"]) for d in json.loads(result.output)["diagnostics"]]
+    assert [(c, n) for c, n, _ in found] == [("TL401", 1), ("TL401", 3)]
+    assert found[0][2].startswith("'clinically proven' and 'reduce inflammation' sound clinical")
+    assert found[1][2].startswith("'treats insomnia' sounds clinical (treats condition)")

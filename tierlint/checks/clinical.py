@@ -8,7 +8,7 @@ from ..hookspecs import hookimpl
 from ..rule import Context, Finding, Rule
 
 _MESSAGES = {
-    "TL401": "{cue!r} sounds clinical ({category}); a concept page offers no diagnosis,"
+    "TL401": "{cue} sounds clinical ({category}); a concept page offers no diagnosis,"
     " treatment or cure: reword it as a perspective, or negate it",
 }
 
@@ -44,18 +44,27 @@ def _in_a_quotation(ctx: Context, claim: Any, hit: Any) -> bool:
 
 
 def check_clinical(ctx: Context) -> Iterator[Finding]:
-    """One TL401 per clinical phrase: each is its own thing to reword."""
+    """One TL401 per claim, naming every clinical phrase in it: "is clinically proven to
+    reduce inflammation" is one sentence to reword, however many of its words sound
+    clinical."""
+    by_claim: dict[int, tuple[Any, list[Any]]] = {}  # id(claim) → (claim, its phrases)
     for claim, hit in _hits(ctx):
         if hit.code == "TL401":
-            text = claim.text[hit.start : hit.end]
-            yield Finding(
-                "TL401",
-                claim.start + hit.start,
-                claim.start + hit.end,
-                _MESSAGES["TL401"].format(cue=text, category=hit.category.replace("-", " ")),
-                severity="error" if claim.tier == "lens" else "warning",
-                tier=claim.tier,
-            )
+            by_claim.setdefault(id(claim), (claim, []))[1].append(hit)
+    for claim, hits in by_claim.values():
+        cues = " and ".join(repr(claim.text[h.start : h.end]) for h in hits)
+        categories = "; ".join(dict.fromkeys(h.category.replace("-", " ") for h in hits))
+        message = _MESSAGES["TL401"].format(cue=cues, category=categories)
+        if len(hits) > 1:
+            message = message.replace(" sounds clinical", " sound clinical", 1)
+        yield Finding(
+            "TL401",
+            claim.start + hits[0].start,
+            claim.start + max(h.end for h in hits),
+            message,
+            severity="error" if claim.tier == "lens" else "warning",
+            tier=claim.tier,
+        )
 
 
 def check_promise(ctx: Context) -> Iterator[Finding]:
