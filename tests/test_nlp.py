@@ -36,7 +36,8 @@ def _plain(found: dict) -> dict:
     return {k: v for k, v in found.items() if k != nlp.TEXT}
 
 
-def test_skipping_texts_without_the_needed_words_changes_no_answer():
+def test_skipping_texts_without_the_needed_words_changes_no_answer(monkeypatch):
+    monkeypatch.setattr(nlp, "_SKIP_FROM_CHARS", 0)  # a small request is filtered too here
     texts = TRICKY + _corpus_texts()
     everything = [_plain(doc.user_data) for doc in nlp.make_docs(texts)]
     filtered = [_plain(found) for found in nlp.annotations(texts)]
@@ -50,6 +51,7 @@ def test_a_component_that_cannot_name_its_phrases_turns_the_skipping_off(monkeyp
     from tierlint.tiers import CueMatcher
 
     monkeypatch.setattr(nlp, "_ANCHORS", {})
+    monkeypatch.setattr(nlp, "_SKIP_FROM_CHARS", 0)
     monkeypatch.delattr(CueMatcher, "phrases")
     assert nlp._anchors(()) is None
     texts = TRICKY[:3]

@@ -80,7 +80,8 @@ def annotations(texts: list[str], packs: Packs = ()) -> Iterator[dict[str, Any]]
     """What the components find in each text (its Doc's ``user_data``), in order. A text
     that holds none of the words the components' phrases need (most sentences of a page:
     ``_anchors``) is not tokenized at all: what they would store for it is known."""
-    found = _anchors(packs)
+    # the pattern takes a fiftieth of a second to build: worth it on a large request only
+    found = _anchors(packs) if sum(map(len, texts)) >= _SKIP_FROM_CHARS else None
     if found is None:
         yield from (doc.user_data for doc in make_docs(texts, packs))
         return
@@ -92,6 +93,7 @@ def annotations(texts: list[str], packs: Packs = ()) -> Iterator[dict[str, Any]]
 
 
 TEXT = "tierlint.text"
+_SKIP_FROM_CHARS = 50_000  # texts of at least this many characters in all are filtered
 
 
 def _anchors(

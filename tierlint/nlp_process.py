@@ -219,11 +219,11 @@ def _found(texts: list[str], packs: Packs) -> list[tuple[list, list]]:
     def work(part: list[str]) -> list[tuple[list, list]]:
         return [_portable(found, packs) for found in annotations(part, packs)]
 
-    _anchors(packs)  # built once here, not again in each helper after the fork
 
     total = sum(map(len, texts))
     if total < _SHARE_CHARS or (os.cpu_count() or 1) < 2:
         return work(texts)
+    _anchors(packs)  # built once here, not again in each helper after the fork
     parts = _parts(texts, total, _SHARES)
     try:
         queue_r, queue_w = os.pipe()
