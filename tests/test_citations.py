@@ -38,6 +38,11 @@ def found(text: str) -> list[tuple[str, str]]:
 
 # (text, [(kind, covered text), ...]); every covered text here is complete.
 FOUND = [
+    # a venue that opens in lower case
+    (
+        "for people with lung disease (Lewis et al., npj Prim. Care Respir. Med. 2016).",
+        [("venue-year", "Lewis et al., npj Prim. Care Respir. Med. 2016")],
+    ),
     # historical sources: years from 1600
     ("(Newton 1687)", [("author-year", "Newton 1687")]),
     (

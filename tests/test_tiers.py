@@ -174,6 +174,24 @@ def test_a_tier_column_declares_each_rows_tier():
     ]
 
 
+def test_a_sentence_that_points_to_another_page_takes_no_tier():
+    text = (
+        "Why the ball seems to die on a cold evening has its own page, `lc-cold-balls`.\n\n"
+        "Why the ball seems to die on a cold evening has its own page.\n"
+    )
+    claims = tier_page(parse_page(text))
+    assert [c.tier for c in claims] == [None, "hypothesis"]  # no page named: still a hedge
+
+
+def test_a_worked_counterfactual_does_not_contradict_an_exact_claim():
+    """"a water barometer would need a tube 10.33 m tall" is arithmetic inside the proof's
+    claim; "may" still contradicts it."""
+    assert _tier_findings(
+        "<!-- tier: exact -->\nThe height is the pressure over ρg; a water barometer would need a tube 10.33 m tall."
+    ) == []
+    assert _tier_findings("<!-- tier: exact -->\nThe height may be the pressure over ρg.") == ["TL103"]
+
+
 def test_a_simile_in_narration_is_no_lens():
     out = tiers("Every broker brought up those two months as if they had happened last week.\n")
     assert out[0][1] is None

@@ -223,8 +223,10 @@ def _patterns(packs: Packs = ()) -> _Patterns:
     item = rf"(?P<c>{surname}{others}(?:{last})?(?:{et_al})?(?:,\s*|\s+){years}(?:{locator})?)"
     # the title or venue may open with quotation marks or emphasis: (Maister, "The
     # Psychology of Waiting Lines", in *The Service Encounter*, Lexington Books 1985)
+    # (a venue may open in lower case: "(Lewis et al., npj Prim. Care Respir. Med. 2016)",
+    # "(Fancourt et al., ecancermedicalscience 2016)")
     titled = (
-        rf"(?P<c>{surname}{others}(?:{last})?(?:{et_al})?,\s+[\"“‘'*_]{{0,2}}{upper}[^()\[\];\n]{{0,150}}?"
+        rf"(?P<c>{surname}{others}(?:{last})?(?:{et_al})?,\s+[\"“‘'*_]{{0,2}}{letter}[^()\[\];\n]{{0,150}}?"
         rf"(?:,\s*|\s+){years}(?:{locator})?)"
     )
     # A venue, then its year, maybe after volume and pages: "Nature 521, 436–444 (2015)".

@@ -368,6 +368,8 @@ def assign_tiers(
         elif page_tier:
             claim.tier, claim.source = page_tier, "page"
             claim.evidence = [Evidence(f"tier: {page_tier}", page_tier, 0)]
+        elif _points_elsewhere(claim, packs):
+            continue  # "… has its own page, `lc-…`": it states nothing of its own
         else:
             tier, evidence = infer_tier(claim, packs, page.masked[block.start : block.end])
             # a claim that names a proof is exact, unless its wording says otherwise ("`x.fk`
@@ -579,6 +581,21 @@ def _section_tiers(page: Page, packs: Packs = ()) -> dict[int, tuple[str, int, i
 def _page_tier(page: Page) -> str | None:
     value = page.front_matter.get("tier")
     return tier_id(str(value)) if isinstance(value, str) else None
+
+
+def _points_elsewhere(claim: Claim, packs: Packs = ()) -> bool:
+    """Whether the claim sends the reader to another page: a ``pointers`` phrase (rules/
+    tiers.yaml) and a code span (the backticked page name) in it."""
+    return bool(claim.block.codes) and any(
+        claim.start <= code.start < claim.end for code in claim.block.codes
+    ) and _pointer(packs).search(claim.masked) is not None
+
+
+@lru_cache(maxsize=16)
+def _pointer(packs: Packs = ()) -> re.Pattern[str]:
+    data = load_lexicon("tiers", packs) if packs else load_lexicon("tiers")
+    words = alternation(word_list(data, "pointers", "tiers.yaml")) if data.get("pointers") else "(?!)"
+    return re.compile(rf"(?<![\w'’-])(?i:{words})(?![\w'’-])")
 
 
 def risk_blocks(page: Page, packs: Packs = ()) -> set[int]:
