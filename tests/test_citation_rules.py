@@ -150,11 +150,12 @@ def test_i_think_in_a_story_told_in_the_past_is_memory_not_a_hypothesis(repo):
         "I drove down that weekend, and I think I heard it before I had turned off the engine.\n\n"
         "The canoe came out of the peat on my uncle's farm in the wet spring of, I think, 1998.\n\n"
         "Our teacher, who I think had been waiting all term for this, handed out log paper.\n\n"
-        "I think the cicadas count in primes to dodge their predators.\n",
+        "I think the cicadas count in primes to dodge their predators.\n\n"
+        "I should admit that I'd half believed the same thing for years.\n",
     )
     payload = repo.check_json("a.md")
     assert [(d["code"], d["line"]) for d in payload["diagnostics"]] == [("TL301", 7)]
-    assert [c["tier"] for c in repo.claims("a.md")] == [None, None, None, "hypothesis"]
+    assert [c["tier"] for c in repo.claims("a.md")] == [None, None, None, "hypothesis", None]
 
 
 def test_a_scene_remembered_in_a_story_paragraph_owes_no_citation(repo):
