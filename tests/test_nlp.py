@@ -69,3 +69,14 @@ def test_the_trie_pattern_matches_exactly_its_words():
         assert rx.match(w)
     for w in ["cur", "curess", "ma", "he", "", "heals"]:
         assert not rx.match(w)
+
+
+def test_once_built_the_pattern_serves_small_requests_too(monkeypatch):
+    """A run over many pages builds the pattern before its workers fork; after that every
+    page, however small, is filtered, with the same answers."""
+    monkeypatch.setattr(nlp, "_ANCHORS", {})
+    small = TRICKY[:4]
+    assert [_plain(f) for f in nlp.annotations(small)] == [_plain(d.user_data) for d in nlp.make_docs(small)]
+    assert () not in nlp._ANCHORS  # too small to be worth building it
+    nlp._anchors(())
+    assert [_plain(f) for f in nlp.annotations(small)] == [_plain(d.user_data) for d in nlp.make_docs(small)]

@@ -80,8 +80,12 @@ def annotations(texts: list[str], packs: Packs = ()) -> Iterator[dict[str, Any]]
     """What the components find in each text (its Doc's ``user_data``), in order. A text
     that holds none of the words the components' phrases need (most sentences of a page:
     ``_anchors``) is not tokenized at all: what they would store for it is known."""
-    # the pattern takes a fiftieth of a second to build: worth it on a large request only
-    found = _anchors(packs) if sum(map(len, texts)) >= _SKIP_FROM_CHARS else None
+    # the pattern takes a fiftieth of a second to build: worth it on a large request, or
+    # once it is built (a run over many pages builds it before its workers fork)
+    if packs in _ANCHORS or sum(map(len, texts)) >= _SKIP_FROM_CHARS:
+        found = _anchors(packs)
+    else:
+        found = None
     if found is None:
         yield from (doc.user_data for doc in make_docs(texts, packs))
         return

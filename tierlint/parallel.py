@@ -26,10 +26,11 @@ def lint_in_processes(
     global _LINTER
     if "fork" not in multiprocessing.get_all_start_methods():
         return [linter.lint_data(*t) for t in targets]
-    from .nlp import pipeline
+    from .nlp import _anchors, pipeline
 
     for packs in dict.fromkeys(t[2].packs for t in targets):
         pipeline(packs)  # warm, before forking: one pipeline per set of rule packs
+        _anchors(packs)  # and the words a claim needs to be worth tokenizing
     # The first file is linted here, before forking: it also builds what is built on first
     # use (the matchers of the lexicons, the citation patterns, the Markdown parser, the
     # rules' modules), which every worker then inherits instead of building it again.
