@@ -398,3 +398,24 @@ def test_the_pack_checker_knows_the_lexicons_own_names():
     assert cue_keys <= set(packs._CUE_KEYS)
     entry_keys = {k for entry in load_lexicon("clinical")["entries"] for k in entry}
     assert entry_keys <= set(packs._CLINICAL_ENTRY_KEYS)
+
+
+def test_no_shipped_lexicon_gives_a_key_twice():
+    """YAML keeps the last of two equal keys without a word: an entry that says
+    `not_followed_by` twice silently loses the first list."""
+    from pathlib import Path
+
+    import yaml
+
+    class Strict(yaml.SafeLoader):
+        pass
+
+    def mapping(loader, node):
+        keys = [loader.construct_object(k, deep=True) for k, _ in node.value]
+        repeated = {k for k in keys if keys.count(k) > 1}
+        assert not repeated, f"line {node.start_mark.line + 1}: {sorted(map(str, repeated))} given twice"
+        return loader.construct_mapping(node, deep=True)
+
+    Strict.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, mapping)
+    for path in sorted((Path(__file__).resolve().parent.parent / "rules").glob("*.yaml")):
+        yaml.load(path.read_text(encoding="utf-8"), Loader=Strict)
