@@ -139,7 +139,10 @@ def test_an_exact_value_stated_beside_a_proof_is_exact():
         "`mercator.fk` (band 111111) derives the integral. "
         "That is not exactly a rule of thumb. "
         "It may be exactly 3 in the polar case.\n\n"
-        "A route that takes exactly thirty minutes at chatting pace.\n"
+        "A route that takes exactly thirty minutes at chatting pace.\n\n"
+        "The rule the operator works by is exact: the net pull is the difference of the masses."
+        " `cliff.fk` (band 111111) proves it.\n\n"
+        "The math is exact; the bridge is a serious hypothesis; the reading is a lens. `m.fk` checks the math.\n"
     )
     claims = tier_page(parse_page(text), (), (".fk",))
     assert [(c.tier, [e.cue for e in c.evidence]) for c in claims] == [
@@ -148,6 +151,10 @@ def test_an_exact_value_stated_beside_a_proof_is_exact():
         (None, []),
         ("hypothesis", ["may"]),
         (None, []),
+        ("exact", ["is exact", "cliff.fk"]),
+        ("exact", ["cliff.fk"]),
+        (None, []),  # it names all three tiers: a summary, not a claim at one of them
+        ("exact", ["m.fk"]),
     ]
 
 

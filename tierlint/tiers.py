@@ -402,7 +402,7 @@ def _beside_a_proof(
     from .proofs import find_refs
 
     word = _beside_proof(packs).search(claim.masked)
-    if word is None:
+    if word is None or names_tiers(claim.masked) >= 2:  # "The math is exact; the … hypothesis"
         return None, []
     block = claim.block
     refs = find_refs(page.text, page.masked, block.codes, extensions, block.start, block.end)
