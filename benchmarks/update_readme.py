@@ -44,10 +44,12 @@ def eval_block() -> str:
         data = json.loads(_run("eval", corpus, "--split", split, "--format", "json"))
         text = format_text(data).splitlines()
         findings = next(line for line in text if line.startswith("findings:"))
+        clean = next(line for line in text if line.startswith("pages that follow the discipline"))
         lines.append(f"$ tierlint eval corpus --split {split}    # {note}")
         lines.extend(text[:7])
         lines.append("")
         lines.append(findings)
+        lines.append(clean)
         lines.append("")
     return "```console\n" + "\n".join(lines).rstrip() + "\n```"
 
