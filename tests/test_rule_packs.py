@@ -219,6 +219,9 @@ ALIAS_BOMB = (
         ("- tiers\n", "a rule pack is a mapping"),
         (ALIAS_BOMB, "aliases"),
         ("citations:\n  venues: &v [Nature]\n  particles: *v\n", "aliases"),
+        ("tiers:\n  cues:\n    - phrase: x\n      tier: lens\n      not_followed_by: [a]\n"
+         "      not_followed_by: [b]\n", ":6: key 'not_followed_by' is given twice"),
+        ("tiers:\n  cues: []\ntiers:\n  labels: {}\n", ":3: key 'tiers' is given twice"),
         ("tierz:\n  cues: []\n", "tierz: unknown lexicon"),
         ("tiers:\n  cuez: []\n", "tiers.cuez: unknown key"),
         ("tiers:\n  cues:\n    - {phrase: x, tier: maybe}\n", "tiers.cues #1.tier"),

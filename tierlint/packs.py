@@ -119,24 +119,35 @@ def _bounded(cache: dict[Any, Any], size: int = 64) -> None:
 def _parse(text: str, path: Path) -> Any:
     """The YAML of a pack. Its events are checked before anything is built: no aliases (a
     pack has no use for them, and refusing them defuses an alias bomb), a bounded number
-    of nodes, no deep nesting."""
+    of nodes, no deep nesting, and no key given twice in one mapping (YAML keeps the last
+    without a word, so an entry's first list would be lost)."""
     loader = _yaml_loader()
     try:
         depth = nodes = 0
+        # one frame per open collection: [a mapping?, its next scalar is a key?, its keys]
+        frames: list[list[Any]] = []
         for event in yaml.parse(text, Loader=loader):
             problem = None
             if isinstance(event, yaml.AliasEvent):
                 problem = "YAML aliases (*name) are not allowed in a rule pack"
             elif isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent)):
                 nodes += 1
+                if frames and frames[-1][0]:  # in a mapping: a key, or the value of one
+                    if frames[-1][1] and isinstance(event, yaml.ScalarEvent):
+                        if event.value in frames[-1][2]:
+                            problem = f"key {event.value!r} is given twice in one mapping"
+                        frames[-1][2].add(event.value)
+                    frames[-1][1] = not frames[-1][1]
                 if nodes > _MAX_YAML_NODES:
                     problem = f"more than {_MAX_YAML_NODES} YAML nodes"
                 elif isinstance(event, yaml.CollectionStartEvent):
                     depth += 1
+                    frames.append([isinstance(event, yaml.MappingStartEvent), True, set()])
                     if depth > _MAX_YAML_DEPTH:
                         problem = f"nested deeper than {_MAX_YAML_DEPTH} levels"
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
+                frames.pop()
             if problem:
                 raise LexiconError(f"{path}:{event.start_mark.line + 1}: {problem}")
         return yaml.load(text, Loader=loader)
