@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 CODES = ("TL401", "TL402")
 _NUMBER = "#"
 # a title or someone else's words: “Cure Your Anxiety”, "heals everything", «…»
-_QUOTED = re.compile(r"\"[^\"\n]{1,200}\"|“[^”\n]{1,200}”|«[^»\n]{1,200}»")
+QUOTED = re.compile(r"\"[^\"\n]{1,200}\"|“[^”\n]{1,200}”|«[^»\n]{1,200}»")
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,7 +156,7 @@ def find_clinical(doc: Doc, packs: Packs = ()) -> list[ClinicalHit]:
             word = token.lower_
             if pattern.fullmatch(word) and word not in exceptions and not glued(doc, i, i + 1):
                 terms.add(i, i + 1, name)
-    quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(doc_text(doc))]
+    quoted = [(m.start(), m.end()) for m in QUOTED.finditer(doc_text(doc))]
     hits = []
     for s, e, cue in cues:
         if any(a <= doc[s].idx < b for a, b in quoted):

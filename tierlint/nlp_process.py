@@ -219,7 +219,6 @@ def _found(texts: list[str], packs: Packs) -> list[tuple[list, list]]:
     def work(part: list[str]) -> list[tuple[list, list]]:
         return [_portable(found, packs) for found in annotations(part, packs)]
 
-
     total = sum(map(len, texts))
     if total < _SHARE_CHARS or (os.cpu_count() or 1) < 2:
         return work(texts)

@@ -146,9 +146,9 @@ def _is_boundary(
     last, previous = words[-1], words[-2] if len(words) > 1 else ""
     key = last[:-1].lower()
     always, before_number, can_end, units = _abbreviations(packs)
-    if key in units and _QUANTITY.fullmatch(previous):
-        pass  # "after 58.3 ms.": a unit after its number, not a title; it may end a sentence
-    elif key in always or (key in before_number and _NUMBER.match(following)):
+    # "after 58.3 ms.": a unit after its number, not a title: it may end a sentence
+    unit = key in units and _QUANTITY.fullmatch(previous) is not None
+    if not unit and (key in always or (key in before_number and _NUMBER.match(following))):
         return False
     if _CHAIN_WORD.fullmatch(last) and _in_reference(text, match.end(), words, always):
         return False

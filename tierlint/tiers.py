@@ -13,6 +13,7 @@ the shape of its tokens ("may" but not the month in "May 2021"; "potential" but 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, NamedTuple
@@ -43,9 +44,9 @@ class CueEntry:
     contradicts: bool = True  # False: infers its tier, never contradicts one (TL102, TL103)
     owes_citation: bool = True  # False: alone, it tiers a claim hypothesis but owes no TL301
     owes_in_narration: bool = True  # False: as owes_citation, in a claim that narrates
-    # the not_preceded_by entries of several words, as their words: ("we", "'ll")
+    # the not_preceded_by / not_followed_by entries of several words, as their words:
+    # ("we", "'ll") before "probably", ("a", "dozen") after "perhaps"
     not_after_words: tuple[tuple[str, ...], ...] = ()
-    # the not_followed_by entries of several words: ("a", "dozen")
     not_before_words: tuple[tuple[str, ...], ...] = ()
 
 
@@ -79,39 +80,39 @@ def cue_entries(packs: Packs = ()) -> tuple[CueEntry, ...]:
             raise LexiconError(f"tiers.yaml: cue #{i + 1} needs 'phrase' and 'tier'") from None
         if tier not in TIERS:
             raise LexiconError(f"tiers.yaml: cue #{i + 1} has unknown tier {tier!r}")
+        not_preceded_by, not_after_words = _words(raw, "not_preceded_by", i)
+        not_followed_by, not_before_words = _words(raw, "not_followed_by", i)
         entries.append(
             CueEntry(
                 phrases=tuple([phrases] if isinstance(phrases, str) else phrases),
                 tier=tier,
                 weight=float(raw.get("weight", 1.0)),
                 negated_tier=raw.get("negated_tier"),
-                not_followed_by=_words(raw, "not_followed_by", i),
-                not_preceded_by=_words(raw, "not_preceded_by", i),
-                followed_by=_words(raw, "followed_by", i),
-                preceded_by=_words(raw, "preceded_by", i),
+                not_followed_by=not_followed_by,
+                not_preceded_by=not_preceded_by,
+                followed_by=_words(raw, "followed_by", i)[0],
+                preceded_by=_words(raw, "preceded_by", i)[0],
                 not_if=_shapes(raw, i),
                 infers=bool(raw.get("infers", True)),
                 contradicts=bool(raw.get("contradicts", True)),
                 owes_citation=bool(raw.get("owes_citation", True)),
                 owes_in_narration=bool(raw.get("owes_in_narration", True)),
-                not_after_words=_phrases(raw, "not_preceded_by", i),
-                not_before_words=_phrases(raw, "not_followed_by", i),
+                not_after_words=not_after_words,
+                not_before_words=not_before_words,
             )
         )
     return tuple(entries)
 
 
-def _words(raw: dict[str, Any], key: str, i: int) -> frozenset[str]:
+def _words(raw: dict[str, Any], key: str, i: int) -> tuple[frozenset[str], tuple[tuple[str, ...], ...]]:
+    """The lower-cased entries of ``key``: those of one word (or none: "", a claim's start),
+    and those of several, each as its words."""
     words = raw.get(key, [])
     if not all(isinstance(w, str) for w in words):  # YAML reads a bare on/no as a boolean
         raise LexiconError(f"tiers.yaml: cue #{i + 1}: {key} lists words; quote 'on', 'no'")
-    return frozenset(w.lower() for w in words if len(w.split()) <= 1)
-
-
-def _phrases(raw: dict[str, Any], key: str, i: int) -> tuple[tuple[str, ...], ...]:
-    """The entries of ``key`` that are several words, each as its lower-cased words."""
-    _words(raw, key, i)  # the same checks
-    return tuple(tuple(w.lower().split()) for w in raw.get(key, []) if len(w.split()) > 1)
+    split = [w.lower().split() for w in words]
+    single = frozenset(w.lower() for w, parts in zip(words, split) if len(parts) <= 1)
+    return single, tuple(tuple(parts) for parts in split if len(parts) > 1)
 
 
 def _capitalised(doc: Any, s: int, e: int) -> bool:
@@ -176,19 +177,22 @@ def _sense_ok(entry: CueEntry, doc: Any, s: int, e: int) -> bool:
     after = doc[e].lower_ if e < len(doc) else ""
     if before in entry.not_preceded_by or after in entry.not_followed_by:
         return False
-    for words in entry.not_after_words:  # "we 'll probably": the words right before, in order
-        n = len(words)
-        if s >= n and all(doc[s - n + k].lower_ == w for k, w in enumerate(words)):
-            return False
-    for words in entry.not_before_words:  # "perhaps a dozen": the words right after
-        n = len(words)
-        if e + n <= len(doc) and all(doc[e + k].lower_ == w for k, w in enumerate(words)):
-            return False
+    if any(_words_at(doc, s - len(w), w) for w in entry.not_after_words):  # "we 'll probably"
+        return False
+    if any(_words_at(doc, e, w) for w in entry.not_before_words):  # "perhaps a dozen"
+        return False
     if entry.preceded_by and before not in entry.preceded_by:
         return False
     if entry.followed_by and after not in entry.followed_by:
         return False
     return not any(SHAPES[name](doc, s, e) for name in entry.not_if)
+
+
+def _words_at(doc: Any, at: int, words: tuple[str, ...]) -> bool:
+    """Whether the tokens from ``at`` on are ``words`` (lower-cased), all inside the Doc."""
+    return 0 <= at and at + len(words) <= len(doc) and all(
+        doc[at + k].lower_ == w for k, w in enumerate(words)
+    )
 
 
 @lru_cache(maxsize=16)
@@ -414,12 +418,18 @@ def _beside_a_proof(
     ]
 
 
-@lru_cache(maxsize=16)
 def _beside_proof(packs: Packs = ()) -> re.Pattern[str]:
-    data = load_lexicon("tiers", packs) if packs else load_lexicon("tiers")
-    words = alternation(word_list(data, "beside_proof", "tiers.yaml")) if data.get("beside_proof") else "(?!)"
     # not negated: "not exactly" is an approximation
-    return re.compile(rf"(?<![\w'’-])(?<![Nn]ot )(?i:{words})(?![\w'’-])")
+    return _lexicon_words("beside_proof", r"(?<![\w'’-])(?<![Nn]ot )", packs)
+
+
+@lru_cache(maxsize=64)
+def _lexicon_words(key: str, before: str, packs: Packs = ()) -> re.Pattern[str]:
+    """A pattern for any of the words or phrases of tiers.yaml's list ``key`` (none: a
+    pattern that matches nothing), whole words after the lookbehind ``before``."""
+    data = load_lexicon("tiers", packs) if packs else load_lexicon("tiers")
+    words = alternation(word_list(data, key, "tiers.yaml")) if data.get(key) else "(?!)"
+    return re.compile(rf"{before}(?i:{words})(?![\w'’-])")
 
 
 _CLAUSE_BREAK = re.compile(r"[;:—–()\[\]]")
@@ -556,25 +566,38 @@ def _cells(masked: str, start: int, end: int) -> list[tuple[int, int]]:
         spans.append((at, start + m.start()))
         at = start + m.end()
     spans.append((at, end))
-    return [(s + len(masked[s:e]) - len(masked[s:e].lstrip()), e - (len(masked[s:e]) - len(masked[s:e].rstrip())))
-            for s, e in spans]
+    trimmed = []
+    for s, e in spans:
+        cell = masked[s:e]
+        trimmed.append((s + len(cell) - len(cell.lstrip()), e - (len(cell) - len(cell.rstrip()))))
+    return trimmed
 
 
-def _section_tiers(page: Page, packs: Packs = ()) -> dict[int, tuple[str, int, int]]:
-    """For each block under a tier heading: (tier, heading start, heading end)."""
-    stack: list[tuple[int, tuple[str, int, int] | None]] = []
-    out: dict[int, tuple[str, int, int]] = {}
+def _under_headings(page: Page, classify: Callable[[Any], Any]) -> Iterator[tuple[Any, list[Any]]]:
+    """Each block that is not a heading, with what ``classify`` said of each heading above
+    it, outermost first (a heading ends the sections of its level and deeper)."""
+    stack: list[tuple[int, Any]] = []
     for block in page.blocks:
         if block.kind == "heading":
             while stack and stack[-1][0] >= block.level:
                 stack.pop()
-            tier = heading_label(page.masked[block.start : block.end], packs)
-            stack.append((block.level, (tier, block.start, block.end) if tier else None))
-            continue
-        for _, section in reversed(stack):
-            if section:
-                out[id(block)] = section
-                break
+            stack.append((block.level, classify(block)))
+        else:
+            yield block, [value for _, value in stack]
+
+
+def _section_tiers(page: Page, packs: Packs = ()) -> dict[int, tuple[str, int, int]]:
+    """For each block under a tier heading: (tier, heading start, heading end)."""
+
+    def section(heading: Any) -> tuple[str, int, int] | None:
+        tier = heading_label(page.masked[heading.start : heading.end], packs)
+        return (tier, heading.start, heading.end) if tier else None
+
+    out: dict[int, tuple[str, int, int]] = {}
+    for block, above in _under_headings(page, section):
+        innermost = next((s for s in reversed(above) if s), None)
+        if innermost:
+            out[id(block)] = innermost
     return out
 
 
@@ -586,39 +609,20 @@ def _page_tier(page: Page) -> str | None:
 def _points_elsewhere(claim: Claim, packs: Packs = ()) -> bool:
     """Whether the claim sends the reader to another page: a ``pointers`` phrase (rules/
     tiers.yaml) and a code span (the backticked page name) in it."""
-    return bool(claim.block.codes) and any(
-        claim.start <= code.start < claim.end for code in claim.block.codes
-    ) and _pointer(packs).search(claim.masked) is not None
-
-
-@lru_cache(maxsize=16)
-def _pointer(packs: Packs = ()) -> re.Pattern[str]:
-    data = load_lexicon("tiers", packs) if packs else load_lexicon("tiers")
-    words = alternation(word_list(data, "pointers", "tiers.yaml")) if data.get("pointers") else "(?!)"
-    return re.compile(rf"(?<![\w'’-])(?i:{words})(?![\w'’-])")
+    return any(claim.start <= code.start < claim.end for code in claim.block.codes) and (
+        _lexicon_words("pointers", r"(?<![\w'’-])", packs).search(claim.masked) is not None
+    )
 
 
 def risk_blocks(page: Page, packs: Packs = ()) -> set[int]:
     """The blocks (by id) under a heading of ``risk_headings`` (rules/tiers.yaml), at any
     depth, until a heading of the same level or higher ends the section."""
-    pattern = _risk_heading(packs)
-    stack: list[tuple[int, bool]] = []
-    out: set[int] = set()
-    for block in page.blocks:
-        if block.kind == "heading":
-            while stack and stack[-1][0] >= block.level:
-                stack.pop()
-            stack.append((block.level, pattern.match(page.masked[block.start : block.end].strip()) is not None))
-        elif any(risky for _, risky in stack):
-            out.add(id(block))
-    return out
+    pattern = _lexicon_words("risk_headings", r"(?:\d+(?:\.\d+)*[.)]?\s+)?", packs)
 
+    def risky(heading: Any) -> bool:
+        return pattern.match(page.masked[heading.start : heading.end].strip()) is not None
 
-@lru_cache(maxsize=16)
-def _risk_heading(packs: Packs = ()) -> re.Pattern[str]:
-    data = load_lexicon("tiers", packs) if packs else load_lexicon("tiers")
-    words = alternation(word_list(data, "risk_headings", "tiers.yaml")) if data.get("risk_headings") else "(?!)"
-    return re.compile(rf"(?:\d+(?:\.\d+)*[.)]?\s+)?(?i:{words})(?![\w'’-])")
+    return {id(block) for block, above in _under_headings(page, risky) if any(above)}
 
 
 def owes_citation(claim: Claim, packs: Packs = (), block_text: str = "", risk: bool = False) -> bool:

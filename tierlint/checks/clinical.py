@@ -31,7 +31,7 @@ def _in_a_quotation(ctx: Context, claim: Any, hit: Any) -> bool:
     """Whether the hit stands in a quotation that runs over more than one sentence of its
     block (a testimonial: "I came in a nervous wreck. Better than any therapy I've had.");
     a quotation inside one sentence the pipeline already passes over."""
-    from ..clinical import _QUOTED
+    from ..clinical import QUOTED
 
     block = claim.block
     at = claim.start + hit.start
@@ -39,7 +39,7 @@ def _in_a_quotation(ctx: Context, claim: Any, hit: Any) -> bool:
     spans = quotes.get(id(block))
     if spans is None:
         text = ctx.page.masked[block.start : block.end]
-        spans = quotes[id(block)] = [(block.start + m.start(), block.start + m.end()) for m in _QUOTED.finditer(text)]
+        spans = quotes[id(block)] = [(block.start + m.start(), block.start + m.end()) for m in QUOTED.finditer(text)]
     return any(a <= at < b and (a < claim.start or b > claim.end) for a, b in spans)
 
 
