@@ -50,6 +50,17 @@ def test_a_lens_cue_changes_a_claims_tier(repo):
     assert [e["cue"] for e in claim["evidence"]] == ["seen through the glass of"]
 
 
+def test_a_cue_may_be_silenced_by_several_words_around_it(repo):
+    """A pack's cue takes the same conditions as the shipped lexicon's: several words before
+    ("we 'll") or after ("a dozen") that make it another sense."""
+    pack = (
+        "tiers:\n  cues:\n    - phrase: [presently]\n      tier: hypothesis\n"
+        "      not_preceded_by: [\"we 'll\"]\n      not_followed_by: [a dozen]\n"
+    )
+    repo.write("a.md", "It presently holds.\n\nWe'll presently go.\n\nThere are presently a dozen.\n")
+    assert [t for _, t in tiers(with_pack(repo, pack))] == ["hypothesis", None, None]
+
+
 def test_a_label_names_a_tier(repo):
     repo.write("a.md", "House lens — the loop is a thaw.\n")
     assert tiers(repo)[0][1] is None

@@ -336,8 +336,9 @@ def _tiers(data: dict[str, Any], where: str, count: _Counter) -> dict[str, Any]:
             entry["weight"] = weight
         for key in ("not_followed_by", "not_preceded_by", "followed_by", "preceded_by"):
             if raw.get(key) is not None:
-                # the words right before a cue may be several ("we 'll"), the others one
-                entry[key] = _phrases(raw[key], f"{at}.{key}", count, one_token=key != "not_preceded_by")
+                # the words right before or after that make another sense may be several
+                # ("we 'll" probably, perhaps "a dozen"); a condition that must hold is one
+                entry[key] = _phrases(raw[key], f"{at}.{key}", count, one_token=not key.startswith("not_"))
         if raw.get("not_if") is not None:
             shapes = _list(raw["not_if"], f"{at}.not_if")
             for shape in shapes:
