@@ -173,7 +173,8 @@ def test_a_scene_remembered_in_a_story_paragraph_owes_no_citation(repo):
 
 def test_weak_hedges_under_a_risks_heading_are_the_teams_risks(repo):
     """Under "## Risks" a design note lists what might go wrong: "could be slow", "probably
-    drops frames" owe no citation there; "may" still does, and so does "could" elsewhere."""
+    drops frames" are the team's risks there, of no tier and owing no citation; "may" still
+    owes one, and so does "could" elsewhere."""
     repo.write(
         "a.md",
         "# Clock\n\n"
@@ -191,6 +192,8 @@ def test_weak_hedges_under_a_risks_heading_are_the_teams_risks(repo):
     assert [(d["code"], d["line"]) for d in payload["diagnostics"]] == [
         ("TL301", 3), ("TL301", 9), ("TL301", 17),
     ]
+    tiers = [(c["line"], c["tier"]) for c in repo.claims("a.md") if c["line"] in (7, 8, 9)]
+    assert tiers == [(7, None), (8, None), (9, "hypothesis")]
 
 
 def test_a_worked_hypothetical_with_would_be_owes_no_citation(repo):

@@ -353,6 +353,7 @@ def assign_tiers(
     labels.update(_column_tiers(page, packs))
     sections = _section_tiers(page, packs)
     page_tier = _page_tier(page)
+    risky = risk_blocks(page, packs)
     for claim in claims:
         claim.cues = claim.annotations.get(CUES, [])
         if claim.question:
@@ -375,7 +376,9 @@ def assign_tiers(
         elif _points_elsewhere(claim, packs):
             continue  # "… has its own page, `lc-…`": it states nothing of its own
         else:
-            tier, evidence = infer_tier(claim, packs, page.masked[block.start : block.end])
+            tier, evidence = infer_tier(
+                claim, packs, page.masked[block.start : block.end], risk=id(block) in risky
+            )
             # a claim that names a proof is exact, unless its wording says otherwise ("`x.fk`
             # … proves it" says so too, though "proves it" alone infers nothing)
             if not tier and proof_extensions and all(c.signals in (None, "exact") for c in claim.cues):
@@ -478,18 +481,19 @@ def names_tiers(text: str) -> int:
 
 
 def infer_tier(
-    claim: Claim, packs: Packs = (), block_text: str = ""
+    claim: Claim, packs: Packs = (), block_text: str = "", risk: bool = False
 ) -> tuple[str | None, list[Evidence]]:
-    """The tier the wording signals, and the cues that signal it.
+    """The tier the wording signals, and the cues that signal it. A storyteller's own
+    doubt ("I might have stuck with the flute") tiers nothing, nor does a design team's
+    under a risks heading (``risk``: "The serial adapter probably drops frames").
 
     Cues of clashing tiers in one clause ("this proves the brain may…") make a hedged
     claim: the hedge governs what is claimed (TL102 reports the clash). In different
     clauses (a summary that proves one thing and hedges another) no tier is inferred."""
     if names_tiers(claim.masked) >= 2:
         return None, []
-    # a storyteller's own doubt ("I might have stuck with the flute") tiers nothing
-    told = any(not c.entry.owes_in_narration for c in claim.cues) and tells_a_story(
-        claim.masked, packs, block_text
+    told = any(not c.entry.owes_in_narration for c in claim.cues) and (
+        risk or tells_a_story(claim.masked, packs, block_text)
     )
     counted = [
         c for c in claim.cues if c.signals and c.entry.infers and not (told and not c.entry.owes_in_narration)
