@@ -117,3 +117,21 @@ def test_bad_gold_files_are_one_line_errors(repo):
         assert result.exit_code == 2, gold
         assert said in result.output, (gold, result.output)
         assert "Traceback" not in result.output
+
+
+def test_a_page_wide_trap_spares_the_findings_gold_expects(repo):
+    """``{code: TL301}`` without text beside an expected TL301 means "no other TL301 on this
+    page": the expected one is not a violation, a second one is."""
+    repo.write("notes/lc-one.md", "# One\n\nDreams may be noise.\n\nThe cortex may replay the day.\n")
+    gold = (
+        "split: dev\nclaims:\n  - {text: \"Dreams\", tier: hypothesis}\n"
+        "  - {text: \"The cortex\", tier: hypothesis}\n"
+        "findings:\n  - {code: TL301, text: \"Dreams\"}\n"
+        "must_not_fire:\n  - {code: TL301}\n"
+    )
+    repo.write("notes/lc-one.gold.yaml", gold)
+    data = _eval(repo, ".")
+    assert data["findings"]["must_not_fire_violated"] == 1
+    assert data["must_not_fire_violations"][0]["line"] == 5
+    repo.write("notes/lc-one.md", "# One\n\nDreams may be noise.\n\nThe cortex may replay the day (Hoel, 2021).\n")
+    assert _eval(repo, ".")["findings"]["must_not_fire_violated"] == 0
