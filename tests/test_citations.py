@@ -46,6 +46,11 @@ FOUND = [
     ),
     # historical sources: years from 1600
     ("(Newton 1687)", [("author-year", "Newton 1687")]),
+    # "Page" is a surname too (document parts are "Figure 2", "Table 3", "Chapter 4")
+    (
+        "than their assessed capacity suggests (Page, Masonry Arch Bridges, HMSO 1993).",
+        [("venue-year", "Page, Masonry Arch Bridges, HMSO 1993")],
+    ),
     (
         "twice the work (Smeaton, Phil. Trans. R. Soc. 1759).",
         [("venue-year", "Smeaton, Phil. Trans. R. Soc. 1759")],
