@@ -125,7 +125,8 @@ def test_hearsay_is_incomplete_only_in_a_hypothesis_claim(repo):
 
 
 def test_weak_hedges_in_a_story_told_in_the_past_owe_no_citation(repo):
-    """"could", "seem to", "probably" in a scene from the past are the teller's doubt:
+    """"could", "seem to", "probably", "likely" in a scene from the past are the teller's doubt
+    ("I might have" is the past too):
     told in the first or third person singular ("she kept a notepad … could be parked")
     they tier nothing; in a story told as "we" they keep their tier but owe no citation.
     "may" still owes one, and "could" outside a story does."""
@@ -134,12 +135,16 @@ def test_weak_hedges_in_a_story_told_in_the_past_owe_no_citation(repo):
         "She kept a notepad by the bed so the worry could be parked until daylight.\n\n"
         "Jan was on warfarin that spring, so she taught from a chair; the dogs did not seem to mind.\n\n"
         "We moved house that spring, and the boxes could wait.\n\n"
+        "When I started the class in 2022 it seemed quite likely that nobody would come.\n\n"
+        "I might have saved myself the evening with the spreadsheet.\n\n"
         "Dogs may read the trainer's posture, which is why the trick fell apart when I tried it.\n\n"
         "Dopamine could carry the error signal.\n",
     )
     payload = repo.check_json("a.md")
-    assert [(d["code"], d["line"]) for d in payload["diagnostics"]] == [("TL301", 7), ("TL301", 9)]
-    assert [c["tier"] for c in repo.claims("a.md")] == [None, None, "hypothesis", "hypothesis", "hypothesis"]
+    assert [(d["code"], d["line"]) for d in payload["diagnostics"]] == [("TL301", 11), ("TL301", 13)]
+    assert [c["tier"] for c in repo.claims("a.md")] == [
+        None, None, "hypothesis", None, None, "hypothesis", "hypothesis",
+    ]
 
 
 def test_i_think_in_a_story_told_in_the_past_is_memory_not_a_hypothesis(repo):
