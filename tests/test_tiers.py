@@ -253,9 +253,16 @@ def _entries():
 def test_every_cue_entry_earns_its_place(entry):
     """Each lexicon entry's own example is inferred with the entry's tier (and its cue in
     the evidence); each of its `not` sentences does not count it. An ``infers: false`` entry
-    is found in its example, and its `not` sentences get no tier from it."""
+    is found in its example, and its `not` sentences get no tier from it. A ``tier: none``
+    entry (another sense) leaves its example untiered, and its `not` sentences tiered."""
     phrases = entry["phrase"] if isinstance(entry["phrase"], list) else [entry["phrase"]]
     claims = tier_page(parse_page(entry["example"] + "\n"))
+    if entry["tier"] == "none":
+        # another sense: its example gets no tier, its `not` sentences keep the shorter cue's
+        assert [claim.tier for claim in claims] == [None], entry["example"]
+        for sentence in entry.get("not", []):
+            assert [claim.tier for claim in tier_page(parse_page(sentence + "\n"))] != [None], sentence
+        return
     cues = [c for claim in claims for c in claim.cues if c.entry.phrases == tuple(phrases)]
     assert cues and cues[0].signals == entry["tier"], entry["example"]
     for sentence in entry.get("not", []):

@@ -319,9 +319,11 @@ def _tiers(data: dict[str, Any], where: str, count: _Counter) -> dict[str, Any]:
         entry: dict[str, Any] = {"phrase": _phrases(raw["phrase"], f"{at}.phrase", count)}
         for key in ("tier", "negated_tier"):
             if key in raw and raw[key] is not None:
-                if raw[key] not in TIERS:
+                # "tier: none": another sense of a shorter cue's words (tiers.OTHER_SENSE)
+                allowed = (*TIERS, "none") if key == "tier" else TIERS
+                if raw[key] not in allowed:
                     raise _Bad(
-                        f"{at}.{key}", f"must be one of {', '.join(TIERS)} (got {raw[key]!r})"
+                        f"{at}.{key}", f"must be one of {', '.join(allowed)} (got {raw[key]!r})"
                     )
                 entry[key] = raw[key]
         if "weight" in raw:

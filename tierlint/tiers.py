@@ -24,6 +24,9 @@ from .page import Page, tier_id
 from .resources import LexiconError, Packs, alternation, load_lexicon, pack_set, word_list
 
 TIERS = ("exact", "hypothesis", "lens")
+# a cue entry of this "tier" is another sense of a shorter cue's words ("members may bring a
+# guest": permission, not a hedge): matched, it signals nothing and holds the shorter cue back
+OTHER_SENSE = "none"
 CUES = "tierlint.cues"  # where the cue component keeps a Doc's cues
 # tiers whose cues contradict each other inside one clause (TL102) or a declared tier (TL103)
 CLASHES = {frozenset(("exact", "hypothesis")), frozenset(("exact", "lens"))}
@@ -78,7 +81,7 @@ def cue_entries(packs: Packs = ()) -> tuple[CueEntry, ...]:
             tier = raw["tier"]
         except (KeyError, TypeError):
             raise LexiconError(f"tiers.yaml: cue #{i + 1} needs 'phrase' and 'tier'") from None
-        if tier not in TIERS:
+        if tier not in TIERS and tier != OTHER_SENSE:
             raise LexiconError(f"tiers.yaml: cue #{i + 1} has unknown tier {tier!r}")
         not_preceded_by, not_after_words = _words(raw, "not_preceded_by", i)
         not_followed_by, not_before_words = _words(raw, "not_followed_by", i)
@@ -298,6 +301,8 @@ def find_cues(
     ]
     for match_id, s, e in _longest_first(senses):
         entry = entry_of[match_id]
+        if entry.tier == OTHER_SENSE:
+            continue
         span = doc[s:e]
         if any(a <= span.start_char < b for a, b in quotes):
             continue
