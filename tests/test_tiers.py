@@ -190,6 +190,17 @@ def test_a_sentence_that_points_to_another_page_takes_no_tier():
     assert [c.tier for c in claims] == [None, "hypothesis"]  # no page named: still a hedge
 
 
+def test_a_page_name_right_after_is_on_is_a_pointer_but_a_proof_name_is_not():
+    text = (
+        "A lens that keeps only its curved surfaces is on `lc-fresnel`.\n\n"
+        "Why the ball seems to die on a cold evening is in `lc-cold-balls`, with the numbers.\n\n"
+        "The ball seems to die on a cold evening, as `lc-cold-balls` shows.\n\n"
+        "The peak wavelength is exactly b/T, and the derivation is in `wien.fk`.\n"
+    )
+    claims = tier_page(parse_page(text), proof_extensions=(".fk",))
+    assert [c.tier for c in claims] == [None, None, "hypothesis", "exact"]
+
+
 def test_a_worked_counterfactual_does_not_contradict_an_exact_claim():
     """"a water barometer would need a tube 10.33 m tall" is arithmetic inside the proof's
     claim; "may" still contradicts it."""

@@ -295,9 +295,10 @@ _CUE_SHAPES = (
 
 
 def _tiers(data: dict[str, Any], where: str, count: _Counter) -> dict[str, Any]:
-    _mapping(data, where, ("labels", "cues", "narration", "beside_proof", "risk_headings", "pointers"))
+    lists = ("beside_proof", "risk_headings", "pointers", "pointers_before_name")
+    _mapping(data, where, ("labels", "cues", "narration", *lists))
     out: dict[str, Any] = {}
-    for key in ("beside_proof", "risk_headings", "pointers"):
+    for key in lists:
         if data.get(key) is not None:
             out[key] = _phrases(data[key], f"{where}.{key}", count, one=False, pattern=True)
     if data.get("narration") is not None:

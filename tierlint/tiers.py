@@ -378,7 +378,7 @@ def assign_tiers(
         elif page_tier:
             claim.tier, claim.source = page_tier, "page"
             claim.evidence = [Evidence(f"tier: {page_tier}", page_tier, 0)]
-        elif _points_elsewhere(claim, packs):
+        elif _points_elsewhere(page, claim, packs, proof_extensions):
             continue  # "… has its own page, `lc-…`": it states nothing of its own
         else:
             tier, evidence = infer_tier(
@@ -615,12 +615,29 @@ def _page_tier(page: Page) -> str | None:
     return tier_id(str(value)) if isinstance(value, str) else None
 
 
-def _points_elsewhere(claim: Claim, packs: Packs = ()) -> bool:
+def _points_elsewhere(
+    page: Page, claim: Claim, packs: Packs = (), proof_extensions: tuple[str, ...] = ()
+) -> bool:
     """Whether the claim sends the reader to another page: a ``pointers`` phrase (rules/
-    tiers.yaml) and a code span (the backticked page name) in it."""
-    return any(claim.start <= code.start < claim.end for code in claim.block.codes) and (
-        _lexicon_words("pointers", r"(?<![\w'’-])", packs).search(claim.masked) is not None
+    tiers.yaml) and a code span (the backticked page name) in it, or a code span right
+    after a ``pointers_before_name`` phrase ("… is on `lc-…`"), unless it names a proof."""
+    codes = [code for code in claim.block.codes if claim.start <= code.start < claim.end]
+    if not codes:
+        return False
+    if _lexicon_words("pointers", r"(?<![\w'’-])", packs).search(claim.masked) is not None:
+        return True
+    before = _lexicon_words("pointers_before_name", r"(?<![\w'’-])", packs)
+    return any(
+        not code.text.strip().endswith(proof_extensions or ("\0",))
+        and _ends_with(before, page.masked[claim.start : code.start])
+        for code in codes
     )
+
+
+def _ends_with(pattern: re.Pattern[str], text: str) -> bool:
+    """Whether one of ``pattern``'s phrases closes ``text`` (blanks after it aside)."""
+    tail = text.rstrip()[-40:]
+    return any(m.end() == len(tail) for m in pattern.finditer(tail))
 
 
 def risk_blocks(page: Page, packs: Packs = ()) -> set[int]:
