@@ -47,6 +47,17 @@ def test_skipping_texts_without_the_needed_words_changes_no_answer(monkeypatch):
     assert len(skipped) > len(texts) // 5  # it does skip: the plain sentences of a page
 
 
+def test_a_phrase_that_counts_only_beside_certain_words_is_skipped_without_them():
+    """"would" hedges only before "suggest", "reduce", …; "treat" is clinical only with a
+    condition named: without those words beside them the text is not read."""
+    needs, _ = nlp._anchors(())
+    assert not needs("a skeptic would ask how any of this is measured.")
+    assert needs("blocking the site would reduce the effect.")
+    assert not needs("treat the gap as a signal, not a verdict.")
+    assert needs("the course treats anxiety at its source.")
+    assert needs("it heals tendinitis.")  # a term found by its ending
+
+
 def test_a_component_that_cannot_name_its_phrases_turns_the_skipping_off(monkeypatch):
     from tierlint.tiers import CueMatcher
 

@@ -62,6 +62,9 @@ class _Lexicon:
     bridge_shape: re.Pattern[str] | None  # a word that bridges by its ending ("metabolic")
     # (term set, a word ending in one of its suffixes, words that end so but are no term)
     suffixes: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = ()
+    # term set → what a text holding one of its terms holds: a word of each phrase (lower
+    # case) and the suffixes ("tendinitis" holds "itis")
+    term_marks: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -115,6 +118,24 @@ class _Component:
     def nothing(self) -> dict[str, Any]:
         """What this component stores for a text with none of its phrases."""
         return {CLINICAL: []}
+
+    def also_needs(self, vocab: Vocab) -> dict[str, frozenset[str]]:
+        """For a cue phrase whose every entry needs a term beside it or in the claim ("treat"
+        + a disorder), what a text must also hold one of to be worth reading: the marks of
+        those term sets (see ``_Lexicon.term_marks``)."""
+        lex = _lexicon(vocab, self.packs)
+        needs = {}
+        for cue, entries in lex.entries.items():
+            marks: set[str] = set()
+            for entry in entries:
+                sets = (entry.after | entry.before) or entry.sentence
+                if not sets:
+                    break  # this entry needs no term: the cue alone may be worded clinically
+                for name in sets:
+                    marks |= lex.term_marks.get(name, frozenset())
+            else:
+                needs[cue] = frozenset(marks)
+        return needs
 
 
 _DIGIT = re.compile(r"\d")
@@ -287,11 +308,16 @@ def _build(vocab: Vocab, packs: Packs = ()) -> _Lexicon:
         phrases.add("number:word", [make_doc(w) for w in _NUMBER_WORDS])
     bridge = data.get("bridge") or {}
     suffixes = []
+    marks: dict[str, frozenset[str]] = {}
     for name, term_set in term_sets.items():
         endings = term_set.get("suffixes") if isinstance(term_set, dict) else None
         if endings:
             pattern = _ending(endings, f"term set {name!r}")
             suffixes.append((name, pattern, frozenset(w.lower() for w in term_set.get("except") or ())))
+        marks[name] = frozenset(
+            [max((t.lower_ for t in make_doc(p)), key=len) for p in _strings(term_set, "phrases", name)]
+            + [e.lower() for e in endings or ()]
+        )
     return _Lexicon(
         vocab=vocab,
         phrases=phrases,
@@ -301,6 +327,7 @@ def _build(vocab: Vocab, packs: Packs = ()) -> _Lexicon:
         bridge_max=int(bridge.get("max", 0)),
         bridge_shape=_ending(bridge.get("suffixes"), "bridge"),
         suffixes=tuple(suffixes),
+        term_marks=marks,
     )
 
 

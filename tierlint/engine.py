@@ -483,18 +483,23 @@ class Tiering:
         self.pages, self.packs, self.proof_extensions = pages, packs, proof_extensions
         self._flat = [c for cs in self.claims for c in cs]
         self._found = annotate_later([c.masked for c in self._flat], packs) if self._flat else None
+        from .tiers import plan_tiers
+
+        # what the tiers owe to the page alone is worked out while spaCy reads the claims
+        self._rest = [
+            plan_tiers(page, cs, packs, proof_extensions) for page, cs in zip(pages, self.claims)
+        ]
 
     def finish(self) -> None:
-        from .tiers import assign_tiers
-
         if self._found is not None:
             # each claim keeps what the components found, never the Doc, so memory stays
             # flat on huge pages
             for claim, found in zip(self._flat, self._found()):
                 claim.annotations = found
             self._found = None
-        for page, cs in zip(self.pages, self.claims):
-            assign_tiers(page, cs, self.packs, self.proof_extensions)
+        for rest in self._rest:
+            rest()
+        self._rest = []
 
 
 def held_claims(result: FileResult) -> list[ClaimRecord]:

@@ -284,6 +284,22 @@ class CueMatcher:
         """What this component stores for a text with none of its phrases."""
         return {CUES: []}
 
+    def also_needs(self, vocab: Any) -> dict[str, frozenset[str]]:
+        """For a phrase whose every entry counts only beside certain words ("would" before
+        "suggest", "indicate", …), what a text must also hold one of to be worth reading."""
+        needs: dict[str, set[str]] = {}
+        free: set[str] = set()
+        for entry in self.entries:
+            if entry.tier == OTHER_SENSE:
+                continue  # it only holds shorter cues back
+            words = entry.followed_by or (entry.preceded_by if "" not in entry.preceded_by else frozenset())
+            for phrase in entry.phrases:
+                if words:
+                    needs.setdefault(phrase, set()).update(words)
+                else:
+                    free.add(phrase)
+        return {phrase: frozenset(words) for phrase, words in needs.items() if phrase not in free}
+
 
 def find_cues(
     doc: Any, matcher: Any, entries: tuple[CueEntry, ...], packs: Packs = ()
@@ -349,18 +365,29 @@ def _quoted_regions(text: str) -> list[tuple[int, int]]:
 def assign_tiers(
     page: Page, claims: list[Claim], packs: Packs = (), proof_extensions: tuple[str, ...] = ()
 ) -> None:
-    """Set ``tier``, ``source`` and ``evidence`` on every claim (claims have their docs);
-    ``packs``: the rule packs whose labels count too. A claim with no tier signal in its
-    wording that names a lens proof (a file with one of ``proof_extensions``) is exact: it
-    points at the proof of what it states ("Platt scaling is one logistic regression, and
-    `platt.fk` (band 11111) confirms it")."""
+    """Set ``tier``, ``source`` and ``evidence`` on every claim (claims have their
+    annotations); ``packs``: the rule packs whose labels count too. A claim with no tier
+    signal in its wording that names a lens proof (a file with one of ``proof_extensions``)
+    is exact: it points at the proof of what it states ("Platt scaling is one logistic
+    regression, and `platt.fk` (band 11111) confirms it")."""
+    plan_tiers(page, claims, packs, proof_extensions)()
+
+
+def plan_tiers(
+    page: Page, claims: list[Claim], packs: Packs = (), proof_extensions: tuple[str, ...] = ()
+) -> Callable[[], None]:
+    """:func:`assign_tiers` in two steps: what needs no cues is done now (declared tiers,
+    pointers, what each claim's block and proofs say), while spaCy reads the claims; the
+    function returned does the rest once the claims have their annotations."""
     labels = _group_labels(page, packs)
     labels.update(_column_tiers(page, packs))
     sections = _section_tiers(page, packs)
     page_tier = _page_tier(page)
     risky = risk_blocks(page, packs)
+    # (claim, under a risks heading, naming the tiers, the exact tier a proof beside it
+    # gives when its wording gives none)
+    pending: list[tuple[Claim, bool, bool, tuple[str | None, list[Evidence]]]] = []
     for claim in claims:
-        claim.cues = claim.annotations.get(CUES, [])
         if claim.question:
             continue  # a question is not a claim to be tiered
         block = claim.block
@@ -381,17 +408,34 @@ def assign_tiers(
         elif _points_elsewhere(page, claim, packs, proof_extensions):
             continue  # "… has its own page, `lc-…`": it states nothing of its own
         else:
-            tier, evidence = infer_tier(
-                claim, packs, page.masked[block.start : block.end], risk=id(block) in risky
-            )
             # a claim that names a proof is exact, unless its wording says otherwise ("`x.fk`
             # … proves it" says so too, though "proves it" alone infers nothing)
-            if not tier and proof_extensions and all(c.signals in (None, "exact") for c in claim.cues):
-                tier, evidence = _names_a_proof(page, claim, proof_extensions)
-                if not tier:
-                    tier, evidence = _beside_a_proof(page, claim, proof_extensions, packs)
+            beside: tuple[str | None, list[Evidence]] = (None, [])
+            if proof_extensions:
+                beside = _names_a_proof(page, claim, proof_extensions)
+                if not beside[0]:
+                    beside = _beside_a_proof(page, claim, proof_extensions, packs)
+            about_tiers = names_tiers(claim.masked) >= 2
+            pending.append((claim, id(block) in risky, about_tiers, beside))
+
+    def finish() -> None:
+        for claim in claims:
+            claim.cues = claim.annotations.get(CUES, [])
+        texts: dict[int, str] = {}  # one copy of each block's text, however many claims it has
+        for claim, risk, about_tiers, beside in pending:
+            tier, evidence = None, []
+            if not about_tiers:
+                block = claim.block
+                text = texts.get(id(block))
+                if text is None:
+                    text = texts[id(block)] = page.masked[block.start : block.end]
+                tier, evidence = infer_tier(claim, packs, text, risk=risk)
+            if not tier and all(c.signals in (None, "exact") for c in claim.cues):
+                tier, evidence = beside
             if tier:
                 claim.tier, claim.source, claim.evidence = tier, "inferred", evidence
+
+    return finish
 
 
 def _names_a_proof(
