@@ -287,7 +287,7 @@ def _entries(
 _CUE_KEYS = (
     "phrase", "tier", "weight", "negated_tier", "not_followed_by", "not_preceded_by",
     "followed_by", "preceded_by", "not_if", "infers", "contradicts", "owes_citation",
-    "owes_in_narration", "example", "not",
+    "owes_in_narration", "in_own_story", "example", "not",
 )
 _CUE_SHAPES = (
     "capitalised", "before_number", "after_digits", "before_code", "before_ing", "before_capitalised"
@@ -350,7 +350,7 @@ def _tiers(data: dict[str, Any], where: str, count: _Counter) -> dict[str, Any]:
                         f"{at}.not_if", f"unknown shape {shape!r} (one of {', '.join(_CUE_SHAPES)})"
                     )
             entry["not_if"] = list(shapes)
-        for key in ("infers", "contradicts", "owes_citation", "owes_in_narration"):
+        for key in ("infers", "contradicts", "owes_citation", "owes_in_narration", "in_own_story"):
             if key in raw:
                 if not isinstance(raw[key], bool):
                     raise _Bad(f"{at}.{key}", f"must be true or false (got {raw[key]!r})")

@@ -47,6 +47,7 @@ class CueEntry:
     contradicts: bool = True  # False: infers its tier, never contradicts one (TL102, TL103)
     owes_citation: bool = True  # False: alone, it tiers a claim hypothesis but owes no TL301
     owes_in_narration: bool = True  # False: as owes_citation, in a claim that narrates
+    in_own_story: bool = True  # False: infers nothing in the writer's own story in the past
     # the not_preceded_by / not_followed_by entries of several words, as their words:
     # ("we", "'ll") before "probably", ("a", "dozen") after "perhaps"
     not_after_words: tuple[tuple[str, ...], ...] = ()
@@ -100,6 +101,7 @@ def cue_entries(packs: Packs = ()) -> tuple[CueEntry, ...]:
                 contradicts=bool(raw.get("contradicts", True)),
                 owes_citation=bool(raw.get("owes_citation", True)),
                 owes_in_narration=bool(raw.get("owes_in_narration", True)),
+                in_own_story=bool(raw.get("in_own_story", True)),
                 not_after_words=not_after_words,
                 not_before_words=not_before_words,
             )
@@ -544,8 +546,14 @@ def infer_tier(
     told = any(not c.entry.owes_in_narration for c in claim.cues) and (
         risk or tells_a_story(claim.masked, packs, block_text)
     )
+    own = any(not c.entry.in_own_story for c in claim.cues) and tells_own_story(claim.masked, packs)
     counted = [
-        c for c in claim.cues if c.signals and c.entry.infers and not (told and not c.entry.owes_in_narration)
+        c
+        for c in claim.cues
+        if c.signals
+        and c.entry.infers
+        and not (told and not c.entry.owes_in_narration)
+        and not (own and not c.entry.in_own_story)
     ]
     scores = dict.fromkeys(TIERS, 0.0)
     for cue in counted:
@@ -741,6 +749,14 @@ def tells_a_story(text: str, packs: Packs = (), block_text: str = "") -> bool:
         and found.first_person.search(block_text) is not None
         and found.past_verbs.search(block_text) is not None
     )
+
+
+def tells_own_story(text: str, packs: Packs = ()) -> bool:
+    """Whether ``text`` is the writer's own story in the past: the first person singular and
+    a past-tense verb ("By the end of that first evening I had opened it twice, once
+    possibly by accident"), not another's ("Her first husband was possibly a cousin")."""
+    found = _narration(packs)
+    return found.first_person.search(text) is not None and found.past_verbs.search(text) is not None
 
 
 def _in_the_past(text: str, packs: Packs = ()) -> bool:
