@@ -72,6 +72,7 @@ def test_pages_that_follow_the_discipline_are_counted_with_any_finding_they_get(
     repo.write("notes/lc-noisy.gold.yaml", "split: dev\nclaims:\n  - {text: \"Dreams\", tier: hypothesis}\n")
     f = _eval(repo, ".")["findings"]
     assert (f["clean_pages"], f["clean_pages_with_findings"]) == (2, 1)
+    assert _eval(repo, ".")["flagged_clean_pages"] == ["notes/lc-noisy.md"]
     assert "(gold expects no finding): 1 of 2 got a finding" in repo.run("eval", ".").stdout
 
 

@@ -76,6 +76,7 @@ class Evaluation:
             "missed_findings": self.missed,
             "unexpected_findings": self.false_alarms,
             "must_not_fire_violations": self.must_not_violations,
+            "flagged_clean_pages": self.clean_pages_flagged,
         }
 
 
@@ -273,6 +274,10 @@ def format_text(data: dict[str, Any]) -> str:
         out.append("claims that disagree with gold:")
         for d in data["disagreements"]:
             out.append(f"  {d['path']}:{d['line']}: gold {d['gold']}, tierlint {d['tierlint']}: {d['text'][:70]}")
+    if data["flagged_clean_pages"]:
+        out.append("")
+        out.append("pages that follow the discipline but got a finding:")
+        out.extend(f"  {path}" for path in data["flagged_clean_pages"])
     for title, key in (
         ("expected findings that did not fire:", "missed_findings"),
         ("findings no gold entry expects:", "unexpected_findings"),
