@@ -148,16 +148,18 @@ def test_weak_hedges_in_a_story_told_in_the_past_owe_no_citation(repo):
 
 
 def test_perhaps_in_the_writers_own_story_is_no_hypothesis_but_in_anothers_it_is(repo):
-    """"possibly" in the writer's own story in the past is their guess about it; in someone
+    """"possibly", "may have" in the writer's own story in the past are their guess about it; in someone
     else's (a biography) it still hedges a claim, and owes a citation."""
     repo.write(
         "a.md",
         "By the end of that first evening I had opened the acrylic lock twice, once possibly by accident.\n\n"
-        "Her first husband was possibly a cousin of the Duke of Norfolk.\n",
+        "Her first husband was possibly a cousin of the Duke of Norfolk.\n\n"
+        "I made 46 contacts in all, though a few of them may have been the same station twice.\n\n"
+        "The Blanc brothers may have been the first people to hack a network.\n",
     )
     payload = repo.check_json("a.md")
-    assert [(d["code"], d["line"]) for d in payload["diagnostics"]] == [("TL301", 3)]
-    assert [c["tier"] for c in repo.claims("a.md")] == [None, "hypothesis"]
+    assert [(d["code"], d["line"]) for d in payload["diagnostics"]] == [("TL301", 3), ("TL301", 7)]
+    assert [c["tier"] for c in repo.claims("a.md")] == [None, "hypothesis", None, "hypothesis"]
 
 
 def test_i_think_in_a_story_told_in_the_past_is_memory_not_a_hypothesis(repo):
