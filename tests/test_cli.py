@@ -110,6 +110,17 @@ def test_claims_json(repo):
     }
 
 
+def test_claims_of_several_paths(repo):
+    repo.write("a.md", "The cortex may run a cousin of it.\n")
+    repo.write("notes/b.md", "Imagine the habit as a groove.\n")
+    result = repo.run("claims", "--format", "json", "a.md", "notes")
+    assert result.exit_code == 0, result.output
+    assert [(c["path"], c["tier"]) for c in json.loads(result.stdout)["claims"]] == [
+        ("a.md", "hypothesis"), ("notes/b.md", "lens"),
+    ]
+    assert repo.run("claims").exit_code == 2  # at least one PATH
+
+
 def test_stdin_is_linted_as_the_named_file(repo):
     repo.write("a.md", MIXED)
     from_file = repo.check_json("a.md")

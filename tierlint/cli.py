@@ -276,18 +276,18 @@ def _lint_stdin(linter, resolver, display: str, fail_on):
 
 
 @main.command()
-@click.argument("path", type=click.Path())
+@click.argument("paths", nargs=-1, required=True, type=click.Path(), metavar="PATH...")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--config", type=click.Path(dir_okay=False), help="Use this config file.")
 @_guard
-def claims(path, fmt, config) -> None:
-    """Show every claim of the pages under PATH with its tier and the evidence."""
+def claims(paths, fmt, config) -> None:
+    """Show every claim of the pages under each PATH with its tier and the evidence."""
     import json
 
     from .engine import Linter
 
     linter = Linter(_resolver(config, None, None))
-    report = linter.lint_paths([path])
+    report = linter.lint_paths(list(paths))
     records = [c for f in report.files for c in f.claims]
     out = sys.stdout
     if fmt == "json":
