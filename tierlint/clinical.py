@@ -49,6 +49,7 @@ class _Entry:
     not_followed_by: frozenset[str]
     followed_by: frozenset[str]  # empty: no condition; else one must follow (or the end)
     unless: frozenset[str] = frozenset()  # term sets whose presence makes it another sense
+    cue_not_followed_by: frozenset[str] = frozenset()  # words right after the cue itself
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,6 +222,8 @@ def _span(
     """The token span the finding covers, or None when the entry's context is missing."""
     if entry.sentence and terms.present.isdisjoint(entry.sentence):
         return None
+    if e < len(doc) and doc[e].lower_ in entry.cue_not_followed_by:
+        return None
     if not terms.present.isdisjoint(entry.unless):
         return None
     span = (s, e)
@@ -358,6 +361,7 @@ def _entry(raw: Any, i: int, term_sets: dict[str, Any]) -> _Entry:
         category=str(raw["category"]),
         not_followed_by=frozenset(w.lower() for w in raw.get("not_followed_by") or ()),
         followed_by=frozenset(w.lower() for w in raw.get("followed_by") or ()),
+        cue_not_followed_by=frozenset(w.lower() for w in raw.get("cue_not_followed_by") or ()),
         **sets,
     )
 

@@ -368,7 +368,7 @@ def _tiers(data: dict[str, Any], where: str, count: _Counter) -> dict[str, Any]:
 _CODES = ("TL401", "TL402")  # clinical.CODES
 _CLINICAL_ENTRY_KEYS = (
     "phrase", "code", "category", "after", "before", "sentence", "unless", "not_followed_by",
-    "followed_by", "example", "not",
+    "followed_by", "cue_not_followed_by", "example", "not",
 )
 
 
@@ -423,7 +423,7 @@ def _clinical(data: dict[str, Any], where: str, count: _Counter) -> dict[str, An
                     if set_name not in known:
                         raise _Bad(f"{at}.{key}", f"unknown term set {set_name!r}")
                 clean[key] = list(names)
-        for key in ("not_followed_by", "followed_by"):
+        for key in ("not_followed_by", "followed_by", "cue_not_followed_by"):
             if raw.get(key) is not None:
                 clean[key] = _phrases(raw[key], f"{at}.{key}", count, one_token=True)
         for key in ("example", "not"):
