@@ -114,6 +114,18 @@ def test_a_lone_name_closing_research_reported_in_the_passive_is_incomplete(repo
     assert [(d["code"], d["line"]) for d in payload["diagnostics"]] == [("TL302", 1), ("TL302", 7)]
 
 
+def test_authors_named_together_without_a_year_are_incomplete_in_any_claim(repo):
+    repo.write(
+        "a.md",
+        "Choosing the polynomial by its Hamming distance is the advice the embedded people"
+        " have given for years (Koopman & Chakravarty).\n\n"
+        "The hook is written in a scripting language (Python).\n\n"
+        "My neighbour bakes the best loaf in the street (Keith).\n",
+    )
+    payload = repo.check_json("a.md")
+    assert [(d["code"], d["line"]) for d in payload["diagnostics"]] == [("TL302", 1)]
+
+
 def test_hearsay_is_incomplete_only_in_a_hypothesis_claim(repo):
     repo.write(
         "a.md",

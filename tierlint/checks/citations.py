@@ -158,6 +158,7 @@ def check_hypothesis_cites(ctx: Context) -> Iterator[Finding]:
 
 
 _LIST_GAP = re.compile(r"\s*;\s*\Z")
+_AUTHOR_PAIR = re.compile(r"\S\s*(?:&|\band\b)\s*\S")
 
 
 def check_incomplete(ctx: Context) -> Iterator[Finding]:
@@ -178,7 +179,12 @@ def check_incomplete(ctx: Context) -> Iterator[Finding]:
             if c.kind in ("lone-name", "hearsay") and not _in_hypothesis(ctx, starts, ends, start):
                 # a lone name also closes research reported in the passive ("has been
                 # compared to pheromone trails (Adamatzky).")
-                if c.kind == "hearsay" or not _reports_research(ctx, starts, ends, start):
+                # and so do two or more authors named together, "(Koopman & Chakravarty).",
+                # in any claim: a pair of names is a reference's shape, a lone "(Python)."
+                # or "(Keith)." need not be
+                if c.kind == "hearsay" or not (
+                    _reports_research(ctx, starts, ends, start) or _AUTHOR_PAIR.search(c.text)
+                ):
                     continue
             if run and _LIST_GAP.match(masked[run[-1][1] : start]):
                 run.append((start, end))
