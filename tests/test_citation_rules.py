@@ -270,3 +270,15 @@ def test_an_inferred_hypothesis_owes_a_citation_only_when_its_wording_hedges_the
     assert [(d["code"], d["line"]) for d in payload["diagnostics"]] == [("TL301", 3), ("TL301", 5)]
     claims = repo.claims("a.md")
     assert claims[0]["tier"] == "hypothesis"  # still tiered: CoNLL-style hedge detection
+
+
+def test_a_doubt_set_aside_in_a_story_still_hedges_another_tiers_wording(repo):
+    """Under a risks heading (or in the writer's story) a weak hedge alone tiers nothing, but
+    beside an exact cue it is still the hedge on it: "proved that … might" is hypothesis."""
+    repo.write(
+        "a.md",
+        "# Bucket\n\n## Risks\n\n"
+        "The replay on staging proved that a 200-token burst might still turn away fans.\n\n"
+        "A 200-token burst might still turn away fans.\n",
+    )
+    assert [c["tier"] for c in repo.claims("a.md")] == ["hypothesis", None]

@@ -555,6 +555,10 @@ def infer_tier(
         and not (told and not c.entry.owes_in_narration)
         and not (own and not c.entry.in_own_story)
     ]
+    if any(c.signals != "hypothesis" for c in counted):
+        # the doubt set aside is still a hedge on another tier's wording ("The replay proved
+        # that a burst might still turn fans away", under a risks heading): it counts
+        counted = [c for c in claim.cues if c.signals and c.entry.infers]
     scores = dict.fromkeys(TIERS, 0.0)
     for cue in counted:
         scores[cue.signals] += cue.entry.weight
