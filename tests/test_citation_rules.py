@@ -174,20 +174,22 @@ def test_perhaps_in_the_writers_own_story_is_no_hypothesis_but_in_anothers_it_is
     assert [c["tier"] for c in repo.claims("a.md")] == [None, "hypothesis", None, "hypothesis"]
 
 
-def test_i_think_in_a_story_told_in_the_past_is_memory_not_a_hypothesis(repo):
-    """"I think" in a story from the past doubts a memory ("I think I heard it before I had
-    turned off the engine"); in the present it still hedges a claim about the world."""
+def test_i_think_is_the_writers_aside_we_think_hedges(repo):
+    """"I think" is the writer's aside, in a story from the past ("I think I heard it before
+    I had turned off the engine") or in the present ("I think the cicadas count in primes"):
+    no page of the corpus has it as a serious hypothesis. Research prose says "we think"."""
     repo.write(
         "a.md",
         "I drove down that weekend, and I think I heard it before I had turned off the engine.\n\n"
         "The canoe came out of the peat on my uncle's farm in the wet spring of, I think, 1998.\n\n"
         "Our teacher, who I think had been waiting all term for this, handed out log paper.\n\n"
         "I think the cicadas count in primes to dodge their predators.\n\n"
-        "I should admit that I'd half believed the same thing for years.\n",
+        "I should admit that I'd half believed the same thing for years.\n\n"
+        "We think the cicadas count in primes to dodge their predators.\n",
     )
     payload = repo.check_json("a.md")
-    assert [(d["code"], d["line"]) for d in payload["diagnostics"]] == [("TL301", 7)]
-    assert [c["tier"] for c in repo.claims("a.md")] == [None, None, None, "hypothesis", None]
+    assert [(d["code"], d["line"]) for d in payload["diagnostics"]] == [("TL301", 11)]
+    assert [c["tier"] for c in repo.claims("a.md")] == [None, None, None, None, None, "hypothesis"]
 
 
 def test_a_scene_remembered_in_a_story_paragraph_owes_no_citation(repo):
