@@ -44,7 +44,11 @@ FOUND = [
         "for people with lung disease (Lewis et al., npj Prim. Care Respir. Med. 2016).",
         [("venue-year", "Lewis et al., npj Prim. Care Respir. Med. 2016")],
     ),
-    # historical sources: years from 1600
+    # historical sources: years from 1500
+    (
+        "The rule came through Galilei (Galilei, *Dialogo della musica antica et della moderna*, Florence 1581).",
+        [("venue-year", "Galilei, *Dialogo della musica antica et della moderna*, Florence 1581")],
+    ),
     ("(Newton 1687)", [("author-year", "Newton 1687")]),
     # "Page" is a surname too (document parts are "Figure 2", "Table 3", "Chapter 4")
     (
@@ -421,7 +425,7 @@ NOT_FOUND = [
     "He was born in 1950 (aged 70 in 2020).",
     "See section 3.2 (Section 2020 is unrelated).",
     "Use tierlint==0.1.0 (2024).",
-    "(Newton 1587)",  # before 1600: a date, not a source's year
+    "(Newton 1487)",  # before 1500: a date, not a source's year
     "(Smith 2100)",
     "10.5 mg twice a day",
     "2101.00001 is not an arXiv id without its prefix.",
