@@ -49,7 +49,8 @@ A surname is a capitalised word with a lower-case second letter (any script: Sch
 Åström, Ng, O'Reilly, Smith-Jones), optionally after particles (van der Maaten) and before
 initials (``Friston, K. J.``), and not one of the lexicon's not_names ("March", "In").
 Years are 1500–2099 (historical sources too: "Smeaton, Phil. Trans. R. Soc. 1759", "Newton
-1687", "Galilei, *Dialogo della musica antica et della moderna*, Florence 1581") with an optional letter suffix a–h, "in press", "forthcoming", "n.d.".
+1687", "Galilei, *Dialogo della musica antica et della moderna*, Florence 1581") with an
+optional letter suffix a–h, "in press", "forthcoming", "n.d.".
 
 Not recognised, on purpose (precision first): a year with no author or venue ("in 2020 we
 moved", "(2020)"); "Surname 2020" outside brackets without "et al." (narration); all-capital
@@ -128,6 +129,8 @@ class _Patterns(NamedTuple):
 # are written in here: Latin with its accents, Greek, Cyrillic. Latin Extended-A/B mixes
 # cases letter by letter (Ā ā Ă ă …): it counts as both, which keeps these classes short
 # (a class of every upper-case letter of the BMP takes a quarter second to compile).
+# a source's year: 1500–2099 (see the module's docstring); every pattern here uses this one
+_YEAR_DIGITS = r"(?:1[5-9]|20)\d\d"
 _UPPER = "[A-ZÀ-ÖØ-ÞĀ-ɏΆ-ΫЀ-ЯḀ-ỿ]"
 _LOWER = "[a-zß-öø-ÿĀ-ɏά-ώа-џḀ-ỿ]"
 
@@ -216,7 +219,7 @@ def _patterns(packs: Packs = ()) -> _Patterns:
     last = rf"(?:{amp}|{and_}){surname}"
     et_al = r",?\s+[*_]{0,2}(?:et\.?\s+al(?![\w])\.?|and\s+colleagues(?![\w]))[*_]{0,2}"
 
-    year = r"(?:(?:1[5-9]|20)\d\d[a-h]?|(?i:in\s+press|forthcoming|n\.\s?d\.))(?![\w])"
+    year = rf"(?:{_YEAR_DIGITS}[a-h]?|(?i:in\s+press|forthcoming|n\.\s?d\.))(?![\w])"
     years = rf"{year}(?:\s*,\s*(?:{year}|[a-h](?=\s*[,;)\]])))*"
     pages = r"\d+(?:\s*[–-]\s*\d+)?"
     locator = rf"(?:,\s*(?i:pp?\.?|ch(?:ap)?\.|sec\.|§|fig\.|para\.)\s*{pages}|:\s*{pages})"
@@ -275,7 +278,7 @@ def _patterns(packs: Packs = ()) -> _Patterns:
     # ("(Jan. 2020)") is no venue, and one word alone ("(Version 2020)") is too little.
     month = r"(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.(?!\w)"
     lone_venue = (
-        rf"\(\s*(?P<c>(?!{month})(?=[^()\s]+\s+[^()]*?\s(?:1[5-9]|20)\d\d)"
+        rf"\(\s*(?P<c>(?!{month})(?=[^()\s]+\s+[^()]*?\s{_YEAR_DIGITS})"
         rf"{venue_shape}{year_after_venue})\s*\)"
     )
     by_year = (
@@ -310,7 +313,7 @@ def _patterns(packs: Packs = ()) -> _Patterns:
     )
     return _Patterns(
         dated=re.compile(
-            r"1[5-9]\d\d|20\d\d|et\.?\s+al|colleagues|press|forthcoming|Forthcoming|n\.\s?d\."
+            rf"{_YEAR_DIGITS}|et\.?\s+al|colleagues|press|forthcoming|Forthcoming|n\.\s?d\."
         ),
         by_name=re.compile(by_name),
         by_year=tuple((kind, re.compile(rx)) for kind, rx in by_year),
@@ -346,7 +349,7 @@ def _patterns(packs: Packs = ()) -> _Patterns:
         # "Stango & Zinman, “Limited …”, Review of Financial Studies 27(4), 2014."
         entry_head=re.compile(
             rf"(?:^\s*|(?<=[:;.]\s)\s*){surname}{others}(?:{last})?(?:{et_al})?\s*[,.:(]"
-            rf"(?=[^\n]{{0,400}}?(?<![\w.])(?:1[5-9]|20)\d\d[a-h]?(?![\w]))"
+            rf"(?=[^\n]{{0,400}}?(?<![\w.]){_YEAR_DIGITS}[a-h]?(?![\w]))"
         ),
     )
 
@@ -505,7 +508,7 @@ def _citation_list(
 # What every kind of citation holds at least one of: a bracket (parenthetical forms,
 # Pandoc, footnotes), a digit (years, DOIs, arXiv ids), "et al." or "as" ("as Leach argued").
 _NOTHING_TO_FIND = re.compile(r"[(\[\d@^]|et\.?\s+al|(?<!\w)[Aa]s\s|colleagues")
-_YEAR = re.compile(r"(?<![\w/.-])(?:1[5-9]|20)\d\d[a-h]?(?![\w/-])")
+_YEAR = re.compile(rf"(?<![\w/.-]){_YEAR_DIGITS}[a-h]?(?![\w/-])")
 
 
 def _dated_entry(candidate: Citation, stops: list[int], years: list[int]) -> bool:

@@ -287,8 +287,12 @@ def _build(vocab: Vocab, packs: Packs = ()) -> _Lexicon:
     phrases = PhraseMatcher(vocab, attr="LOWER")
     numbers = Matcher(vocab)
     term_sets = data.get("terms") or {}
-    for name, term_set in term_sets.items():
-        phrases.add(f"term:{name}", [make_doc(p) for p in _strings(term_set, "phrases", name)])
+    term_docs = {
+        name: [make_doc(p) for p in _strings(term_set, "phrases", name)]
+        for name, term_set in term_sets.items()
+    }
+    for name, docs in term_docs.items():
+        phrases.add(f"term:{name}", docs)
     entries: dict[str, list[_Entry]] = {}
     near: set[str] = set()
     for i, raw in enumerate(data.get("entries") or [], 1):
@@ -318,7 +322,7 @@ def _build(vocab: Vocab, packs: Packs = ()) -> _Lexicon:
             pattern = _ending(endings, f"term set {name!r}")
             suffixes.append((name, pattern, frozenset(w.lower() for w in term_set.get("except") or ())))
         marks[name] = frozenset(
-            [max((t.lower_ for t in make_doc(p)), key=len) for p in _strings(term_set, "phrases", name)]
+            [max((t.lower_ for t in doc), key=len) for doc in term_docs[name]]
             + [e.lower() for e in endings or ()]
         )
     return _Lexicon(

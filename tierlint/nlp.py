@@ -37,11 +37,11 @@ def pipeline(packs: Packs = ()) -> Any:
 
 
 def _build(packs: Packs) -> Any:
-    spacy = import_spacy()
+    import_spacy()  # first: without its command line (see import_spacy)
 
     from . import clinical, tiers
 
-    nlp = _masked_english(spacy)()
+    nlp = _masked_english()()
     _keep_lexical_attributes(nlp.vocab)
     tiers.register_component()
     clinical.register_component()
@@ -57,7 +57,7 @@ def _build(packs: Packs) -> Any:
     return nlp
 
 
-def _masked_english(spacy: Any) -> Any:
+def _masked_english() -> Any:
     """Blank English for masked text. Claims reach the pipeline masked: URLs, link
     destinations and code are runs of "x" already, so the tokenizer's URL pattern, tried
     on every whitespace-separated chunk, can never match (a fifth of the tokenizing time on

@@ -386,9 +386,9 @@ def plan_tiers(
     sections = _section_tiers(page, packs)
     page_tier = _page_tier(page)
     risky = risk_blocks(page, packs)
-    # (claim, under a risks heading, naming the tiers, the exact tier a proof beside it
-    # gives when its wording gives none)
-    pending: list[tuple[Claim, bool, bool, tuple[str | None, list[Evidence]]]] = []
+    # (claim, under a risks heading, the exact tier a proof beside it gives when its wording
+    # gives none)
+    pending: list[tuple[Claim, bool, tuple[str | None, list[Evidence]]]] = []
     for claim in claims:
         if claim.question:
             continue  # a question is not a claim to be tiered
@@ -417,21 +417,18 @@ def plan_tiers(
                 beside = _names_a_proof(page, claim, proof_extensions)
                 if not beside[0]:
                     beside = _beside_a_proof(page, claim, proof_extensions, packs)
-            about_tiers = names_tiers(claim.masked) >= 2
-            pending.append((claim, id(block) in risky, about_tiers, beside))
+            pending.append((claim, id(block) in risky, beside))
 
     def finish() -> None:
         for claim in claims:
             claim.cues = claim.annotations.get(CUES, [])
         texts: dict[int, str] = {}  # one copy of each block's text, however many claims it has
-        for claim, risk, about_tiers, beside in pending:
-            tier, evidence = None, []
-            if not about_tiers:
-                block = claim.block
-                text = texts.get(id(block))
-                if text is None:
-                    text = texts[id(block)] = page.masked[block.start : block.end]
-                tier, evidence = infer_tier(claim, packs, text, risk=risk)
+        for claim, risk, beside in pending:
+            block = claim.block
+            text = texts.get(id(block))
+            if text is None:
+                text = texts[id(block)] = page.masked[block.start : block.end]
+            tier, evidence = infer_tier(claim, packs, text, risk=risk)
             if not tier and all(c.signals in (None, "exact") for c in claim.cues):
                 tier, evidence = beside
             if tier:
@@ -748,11 +745,7 @@ def tells_a_story(text: str, packs: Packs = (), block_text: str = "") -> bool:
         return False  # "… are probably males": a claim about the world, whoever tells it
     if found.storyteller.search(text) is not None and found.past_verbs.search(text) is not None:
         return True
-    return (
-        bool(block_text)
-        and found.first_person.search(block_text) is not None
-        and found.past_verbs.search(block_text) is not None
-    )
+    return bool(block_text) and tells_own_story(block_text, packs)
 
 
 def tells_own_story(text: str, packs: Packs = ()) -> bool:
