@@ -172,8 +172,11 @@ class Helper:
             os.kill(self.pid, signal.SIGKILL)
         except OSError:
             pass
+        # reaped if it is gone already; else not waited for (tearing down a process that
+        # holds spaCy takes a few milliseconds): the console script ends right after, and
+        # whatever ends a process reaps its children
         try:
-            os.waitpid(self.pid, 0)
+            os.waitpid(self.pid, os.WNOHANG)
         except OSError:
             pass
 
@@ -199,6 +202,7 @@ def _serve(requests: int, replies: int) -> None:
             except Exception as exc:  # reported, and the parent falls back
                 reply = ("error", f"{type(exc).__name__}: {exc}")
             _write(outbox, reply)
+            _reap()  # a second helper's exit, waited for once the answer is on its way
     except BaseException:
         code = 1
     finally:
@@ -263,10 +267,7 @@ def _found(texts: list[str], packs: Packs) -> list[tuple[list, list]]:
     except Exception:
         pass  # a second helper that failed: its parts are done here, below
     finally:
-        try:
-            os.waitpid(pid, 0)
-        except OSError:
-            pass
+        _SECOND_HELPERS.append(pid)
     out: list[tuple[list, list]] = []
     for i, (start, end) in enumerate(parts):
         found = done.get(i)
@@ -274,6 +275,17 @@ def _found(texts: list[str], packs: Packs) -> list[tuple[list, list]]:
             found = work(texts[start:end])
         out.extend(found)
     return out
+
+
+_SECOND_HELPERS: list[int] = []  # to wait for once the answer they helped with is sent
+
+
+def _reap() -> None:
+    while _SECOND_HELPERS:
+        try:
+            os.waitpid(_SECOND_HELPERS.pop(), 0)
+        except OSError:
+            pass
 
 
 def _parts(texts: list[str], total: int, count: int) -> list[tuple[int, int]]:

@@ -386,6 +386,7 @@ def plan_tiers(
     sections = _section_tiers(page, packs)
     page_tier = _page_tier(page)
     risky = risk_blocks(page, packs)
+    _narration(packs)  # compiled now, not once the claims are back from spaCy
     # (claim, under a risks heading, the exact tier a proof beside it gives when its wording
     # gives none)
     pending: list[tuple[Claim, bool, tuple[str | None, list[Evidence]]]] = []
@@ -538,6 +539,8 @@ def infer_tier(
     Cues of clashing tiers in one clause ("this proves the brain may…") make a hedged
     claim: the hedge governs what is claimed (TL102 reports the clash). In different
     clauses (a summary that proves one thing and hedges another) no tier is inferred."""
+    if not any(c.signals for c in claim.cues):
+        return None, []  # most claims: no wording of any tier
     if names_tiers(claim.masked) >= 2:
         return None, []
     told = any(not c.entry.owes_in_narration for c in claim.cues) and (
