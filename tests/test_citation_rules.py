@@ -274,6 +274,21 @@ def test_an_inferred_hypothesis_owes_a_citation_only_when_its_wording_hedges_the
     assert claims[0]["tier"] == "hypothesis"  # still tiered: CoNLL-style hedge detection
 
 
+def test_seems_to_tiers_a_claim_hypothesis_but_owes_no_citation(repo):
+    """"Seems to" closes asides on concept pages ("which seems to be what everyone good
+    does", "Nobody seems to know"): the claim is hypothesis, but only "may", "probably" and
+    their like hold it to TL301; "appears to" still does."""
+    repo.write(
+        "a.md",
+        "Des adjusts by eye, which seems to be what everyone good does.\n\n"
+        "Nobody seems to know.\n\n"
+        "New granule cells appear to clear old traces.\n",
+    )
+    payload = repo.check_json("a.md")
+    assert [(d["code"], d["line"]) for d in payload["diagnostics"]] == [("TL301", 5)]
+    assert [c["tier"] for c in repo.claims("a.md")] == ["hypothesis"] * 3
+
+
 def test_a_doubt_set_aside_in_a_story_still_hedges_another_tiers_wording(repo):
     """Under a risks heading (or in the writer's story) a weak hedge alone tiers nothing, but
     beside an exact cue it is still the hedge on it: "proved that … might" is hypothesis."""
