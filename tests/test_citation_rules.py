@@ -126,6 +126,21 @@ def test_authors_named_together_without_a_year_are_incomplete_in_any_claim(repo)
     assert [(d["code"], d["line"]) for d in payload["diagnostics"]] == [("TL302", 1)]
 
 
+def test_a_lone_name_the_claim_gives_in_full_before_it_is_incomplete_in_any_claim(repo):
+    """"Scott Page calls this … (Page)." cites that person's work without saying where;
+    a first name in lower-case company ("my uncle Keith") or a lone "(Python)" does not."""
+    repo.write(
+        "a.md",
+        "The team's error is the average error minus the spread; Scott Page calls this the"
+        " diversity prediction theorem (Page).\n\n"
+        "The theorem is also in Scott E. Page's book on models (Page).\n\n"
+        "My uncle Keith taught me the trick on a wet Monday (Keith).\n\n"
+        "The hook is written in a scripting language (Python).\n",
+    )
+    payload = repo.check_json("a.md")
+    assert [(d["code"], d["line"]) for d in payload["diagnostics"]] == [("TL302", 1), ("TL302", 3)]
+
+
 def test_hearsay_is_incomplete_only_in_a_hypothesis_claim(repo):
     repo.write(
         "a.md",

@@ -256,6 +256,19 @@ def _tier_findings(text: str) -> list[str]:
     return [c for c in found if c in ("TL102", "TL103")]
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "It is simply a fact that the know-all makes the team better.",
+        "It is a fact that the know-all makes the team better.",
+        "It is a plain fact that the know-all makes the team better.",
+    ],
+)
+def test_a_declared_lens_worded_as_fact_contradicts_its_tier(sentence):
+    assert _tier_findings("<!-- tier: lens -->\n" + sentence + "\n") == ["TL103"]
+    assert _tier_findings(sentence + "\n") == []  # untiered: no exact claim is inferred
+
+
 def _entries():
     return [pytest.param(e, id=str(e["phrase"])[:40]) for e in load_lexicon("tiers")["cues"]]
 

@@ -182,8 +182,12 @@ def check_incomplete(ctx: Context) -> Iterator[Finding]:
                 # and so do two or more authors named together, "(Koopman & Chakravarty).",
                 # in any claim: a pair of names is a reference's shape, a lone "(Python)."
                 # or "(Keith)." need not be
+                # and so does a name the claim gives in full before it ("Scott Page calls this
+                # the diversity prediction theorem (Page).": the source is that person's)
                 if c.kind == "hearsay" or not (
-                    _reports_research(ctx, starts, ends, start) or _AUTHOR_PAIR.search(c.text)
+                    _reports_research(ctx, starts, ends, start)
+                    or _AUTHOR_PAIR.search(c.text)
+                    or _named_in_full(ctx, starts, ends, start, c.text)
                 ):
                     continue
             if run and _LIST_GAP.match(masked[run[-1][1] : start]):
@@ -202,6 +206,20 @@ def _reports_research(ctx: Context, starts: list[int], ends: list[int], offset: 
 
     i = holding(starts, ends, offset)
     return i is not None and reports_research(ctx.claims[i].masked, ctx.config.packs)
+
+
+def _named_in_full(ctx: Context, starts: list[int], ends: list[int], offset: int, name: str) -> bool:
+    """Whether the claim holding ``offset`` names ``name`` (a lone name's text, brackets
+    and all) before it after a first name or an initial: "Scott Page", "Scott E. Page's"."""
+    from ..positions import holding
+
+    i = holding(starts, ends, offset)
+    surname = name.strip("()[] ")
+    if i is None or not surname:
+        return False
+    claim = ctx.claims[i]
+    before = ctx.page.masked[claim.start : offset]
+    return re.search(rf"[A-Z][\w'’.-]*\s+{re.escape(surname)}(?:['’]s)?(?![\w'’-])", before) is not None
 
 
 def _in_hypothesis(ctx: Context, starts: list[int], ends: list[int], offset: int) -> bool:
