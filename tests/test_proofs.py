@@ -31,6 +31,32 @@ def test_exact_claim_without_a_proof(repo):
     assert codes(repo.check_json("a.md")) == ["TL201", "TL201"]
 
 
+def test_an_exact_figure_away_from_its_proof_asks_for_one(proved):
+    """On a page that works with lens proofs, "exactly" before a figure states an exact
+    value: in a paragraph that names no proof it is an exact claim without one (TL201).
+    A time of day, an instruction, a table cell, "not exactly" and emphasis ("exactly the
+    point") are not; nor is any "exactly" on a page that names no proof."""
+    page = (
+        PAGE + "\n"
+        "The same invariant splits the puzzle exactly in two.\n\n"
+        "At our frame length the code has a Hamming distance of exactly 4.\n\n"
+        "At exactly ten past one the light went off.\n\n"
+        "Treat a peak at exactly half a known period as a signal.\n\n"
+        "It is not exactly half, more like forty per cent.\n\n"
+        "That is exactly the point.\n\n"
+        "| pairs | with exactly one sock drawn |\n|---|---|\n| 3 | 4 |\n"
+    )
+    proved.write("a.md", page)
+    payload = proved.check_json("a.md")
+    assert [(d["code"], d["line"]) for d in payload["diagnostics"]] == [("TL201", 3), ("TL201", 5)]
+    proved.write(
+        "b.md",
+        "The same invariant splits the puzzle exactly in two.\n\n"
+        "A route that takes exactly thirty minutes at chatting pace.\n",
+    )
+    assert codes(proved.check_json("b.md")) == []
+
+
 def test_proof_in_the_block_covers_every_sentence_of_it(proved):
     proved.write("a.md", "- Exact — one recipe. Forward and back. Proven equal in `gap.fk`.\n")
     assert codes(proved.check_json("a.md")) == []

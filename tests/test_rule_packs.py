@@ -61,6 +61,13 @@ def test_a_cue_may_be_silenced_by_several_words_around_it(repo):
     assert [t for _, t in tiers(with_pack(repo, pack))] == ["hypothesis", None, None]
 
 
+def test_a_figure_word_makes_an_exact_figure(repo):
+    repo.write("a.md", "`k.fk` (band 111111) proves the count.\n\nA box holds exactly a gross of pens.\n")
+    assert tiers(repo)[1] == ("A box holds exactly a gross of pens.", None)
+    with_pack(repo, "tiers:\n  exact_figure:\n    figures: [a gross]\n")
+    assert tiers(repo)[1] == ("A box holds exactly a gross of pens.", "exact")
+
+
 def test_a_label_names_a_tier(repo):
     repo.write("a.md", "House lens — the loop is a thaw.\n")
     assert tiers(repo)[0][1] is None

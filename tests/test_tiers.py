@@ -132,14 +132,13 @@ def test_a_claim_that_names_a_proof_and_nothing_else_is_exact():
 
 
 def test_an_exact_value_stated_beside_a_proof_is_exact():
-    """"exactly" states what the paragraph's proof derives; elsewhere, or negated, or next
-    to a hedge, it is emphasis."""
+    """"exactly" states what the paragraph's proof derives; negated, or next to a hedge, it
+    is not exact (away from the proof, see test_proofs: an exact figure asks for one)."""
     text = (
         "The scale factor at 60° is exactly 2, so the walk is drawn twice as long. "
         "`mercator.fk` (band 111111) derives the integral. "
         "That is not exactly a rule of thumb. "
         "It may be exactly 3 in the polar case.\n\n"
-        "A route that takes exactly thirty minutes at chatting pace.\n\n"
         "The rule the operator works by is exact: the net pull is the difference of the masses."
         " `cliff.fk` (band 111111) proves it.\n\n"
         "The math is exact; the bridge is a serious hypothesis; the reading is a lens. `m.fk` checks the math.\n"
@@ -150,7 +149,6 @@ def test_an_exact_value_stated_beside_a_proof_is_exact():
         ("exact", ["mercator.fk"]),
         (None, []),
         ("hypothesis", ["may"]),
-        (None, []),
         ("exact", ["is exact", "cliff.fk"]),
         ("exact", ["cliff.fk"]),
         (None, []),  # it names all three tiers: a summary, not a claim at one of them

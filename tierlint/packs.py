@@ -296,11 +296,15 @@ _CUE_SHAPES = (
 
 def _tiers(data: dict[str, Any], where: str, count: _Counter) -> dict[str, Any]:
     lists = ("beside_proof", "risk_headings", "pointers", "pointers_before_name")
-    _mapping(data, where, ("labels", "cues", "narration", *lists))
+    _mapping(data, where, ("labels", "cues", "narration", "exact_figure", *lists))
     out: dict[str, Any] = {}
     for key in lists:
         if data.get(key) is not None:
             out[key] = _phrases(data[key], f"{where}.{key}", count, one=False, pattern=True)
+    if data.get("exact_figure") is not None:
+        out["exact_figure"] = _word_lists("figures", "times", "instructions", pattern=True)(
+            _mapping(data["exact_figure"], f"{where}.exact_figure"), f"{where}.exact_figure", count
+        )
     if data.get("narration") is not None:
         out["narration"] = _word_lists("pronouns", "past_verbs", "storyteller", "first_person", pattern=True)(
             _mapping(data["narration"], f"{where}.narration"), f"{where}.narration", count

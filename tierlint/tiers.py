@@ -386,6 +386,7 @@ def plan_tiers(
     sections = _section_tiers(page, packs)
     page_tier = _page_tier(page)
     risky = risk_blocks(page, packs)
+    uses_proofs: bool | None = None  # whether the page names a lens proof: known when asked
     _narration(packs)  # compiled now, not once the claims are back from spaCy
     # (claim, under a risks heading, the exact tier a proof beside it gives when its wording
     # gives none)
@@ -418,6 +419,11 @@ def plan_tiers(
                 beside = _names_a_proof(page, claim, proof_extensions)
                 if not beside[0]:
                     beside = _beside_a_proof(page, claim, proof_extensions, packs)
+                if not beside[0]:
+                    if uses_proofs is None:
+                        uses_proofs = _uses_proofs(page, proof_extensions)
+                    if uses_proofs:
+                        beside = _exact_figure(claim, packs)
             pending.append((claim, id(block) in risky, beside))
 
     def finish() -> None:
@@ -468,6 +474,62 @@ def _beside_a_proof(
         Evidence(word.group(), "exact", claim.start + word.start()),
         Evidence(refs[0].name, "exact", refs[0].start),
     ]
+
+
+def _uses_proofs(page: Page, extensions: tuple[str, ...]) -> bool:
+    """Whether ``page`` names a lens proof anywhere."""
+    from .proofs import find_refs
+
+    if not any(ext in page.text for ext in extensions):
+        return False  # most pages: no proof's name anywhere
+    return any(
+        find_refs(page.text, page.masked, block.codes, extensions, block.start, block.end)
+        for block in page.blocks
+    )
+
+
+def _exact_figure(claim: Claim, packs: Packs = ()) -> tuple[str | None, list[Evidence]]:
+    """Exact when the claim, on a page that works with lens proofs, states an exact figure
+    (``exact_figure`` in rules/tiers.yaml: "splits the puzzle exactly in two", "a Hamming
+    distance of exactly 4"), though its paragraph names no proof: TL201 then asks for one.
+    Not a time of day, a table cell, or an instruction."""
+    if claim.block.kind != "paragraph" or names_tiers(claim.masked) >= 2:
+        return None, []
+    found = _figure_patterns(packs)
+    if found.instruction.match(claim.masked):
+        return None, []
+    for m in found.figure.finditer(claim.masked):
+        if found.time.match(claim.masked, m.end()):
+            continue
+        word = m.group("exactly")
+        return "exact", [Evidence(word, "exact", claim.start + m.start())]
+    return None, []
+
+
+class _Figures(NamedTuple):
+    figure: re.Pattern[str]
+    time: re.Pattern[str]
+    instruction: re.Pattern[str]
+
+
+@lru_cache(maxsize=16)
+def _figure_patterns(packs: Packs = ()) -> _Figures:
+    data = ((load_lexicon("tiers", packs) if packs else load_lexicon("tiers")).get("exact_figure")) or {}
+
+    def words(key: str) -> str:
+        found = word_list(data, key, "tiers.yaml: exact_figure") if data.get(key) else []
+        return alternation(found) if found else "(?!)"
+
+    return _Figures(
+        # "exactly 4", "exactly 1,000", "exactly in two"; not "not exactly half"
+        re.compile(
+            rf"(?<![\w'’-])(?<![Nn]ot )(?P<exactly>(?i:exactly))\s+"
+            rf"(?:\d|(?i:{words('figures')})(?![\w'’-]))"
+        ),
+        # the rest of the figure ("10:15", "1,000"), then the time word
+        re.compile(rf"[\w.,:/]*\s+(?i:{words('times')})(?![\w'’-])"),
+        re.compile(rf"\W*(?i:{words('instructions')})(?![\w'’-])"),
+    )
 
 
 def _beside_proof(packs: Packs = ()) -> re.Pattern[str]:
