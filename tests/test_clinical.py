@@ -411,3 +411,19 @@ def test_one_clinical_finding_per_claim_names_every_phrase(tmp_path):
     assert [(c, n) for c, n, _ in found] == [("TL401", 1), ("TL401", 3)]
     assert found[0][2].startswith("'clinically proven' and 'reduce inflammation' sound clinical")
     assert found[1][2].startswith("'treats insomnia' sounds clinical (treats condition)")
+
+
+def test_a_promise_frame_gives_way_to_the_promise_it_frames(repo):
+    """"… and you'll …" with a health outcome in the claim is a promise (TL402) however the
+    outcome is worded; where a promise entry names the outcome ("you'll sleep better") the
+    finding quotes that wording, not the frame."""
+    repo.write(
+        "a.md",
+        "Give it a week of three-minute starts and you'll notice your sleep improving by Friday.\n\n"
+        "Come for six weeks and you'll sleep better.\n\n"
+        "Tap along to a song and you will tap slightly before each beat.\n",
+    )
+    found = [(d["code"], d["line"], d["message"]) for d in repo.check_json("a.md")["diagnostics"]]
+    assert [(c, line) for c, line, _ in found] == [("TL402", 1), ("TL402", 3)]
+    assert found[0][2].startswith("\"and you'll\" promises")
+    assert found[1][2].startswith("\"you'll sleep better\" promises")

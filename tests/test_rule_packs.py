@@ -253,6 +253,8 @@ ALIAS_BOMB = (
          "clinical.entries #1"),
         ("clinical:\n  entries:\n    - {phrase: [x], code: TL401, category: c, after: [nope]}\n",
          "unknown term set 'nope'"),
+        ("clinical:\n  entries:\n    - {phrase: [x], code: TL402, category: c, yields: 'yes'}\n",
+         "clinical.entries #1.yields"),
         ("clinical:\n  bridge: {max: 1000}\n", "clinical.bridge.max"),
         ("clinical:\n  terms: {disorder: [x]}\n", "clinical.terms.disorder: must be a mapping"),
         ("negation:\n  window: 1000\n", "negation.window"),

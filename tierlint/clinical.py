@@ -50,6 +50,7 @@ class _Entry:
     followed_by: frozenset[str]  # empty: no condition; else one must follow (or the end)
     unless: frozenset[str] = frozenset()  # term sets whose presence makes it another sense
     cue_not_followed_by: frozenset[str] = frozenset()  # words right after the cue itself
+    yields: bool = False  # gives way to any other hit of its code in the claim
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,7 +180,7 @@ def find_clinical(doc: Doc, packs: Packs = ()) -> list[ClinicalHit]:
             if pattern.fullmatch(word) and word not in exceptions and not glued(doc, i, i + 1):
                 terms.add(i, i + 1, name)
     quoted = [(m.start(), m.end()) for m in QUOTED.finditer(doc_text(doc))]
-    hits = []
+    hits, yielding = [], []
     for s, e, cue in cues:
         if any(a <= doc[s].idx < b for a, b in quoted):
             continue
@@ -187,11 +188,11 @@ def find_clinical(doc: Doc, packs: Packs = ()) -> list[ClinicalHit]:
             span = _span(doc, s, e, entry, terms, lex)
             if span is not None and not is_negated(doc, *span, packs):
                 covered = doc[span[0] : span[1]]
-                hits.append(
-                    ClinicalHit(
-                        entry.code, covered.start_char, covered.end_char, cue, entry.category
-                    )
-                )
+                hit = ClinicalHit(entry.code, covered.start_char, covered.end_char, cue, entry.category)
+                (yielding if entry.yields else hits).append(hit)
+    # a frame ("and you'll …") gives way to the wording it frames ("you'll sleep better")
+    codes = {h.code for h in hits}
+    hits += [y for y in yielding if y.code not in codes]
     if any(h.code == "TL401" for h in hits) and _refers(doc_text(doc), packs):
         hits = [h for h in hits if h.code != "TL401"]  # a referral reports what care offers
     return _strongest(hits)
@@ -366,6 +367,7 @@ def _entry(raw: Any, i: int, term_sets: dict[str, Any]) -> _Entry:
         not_followed_by=frozenset(w.lower() for w in raw.get("not_followed_by") or ()),
         followed_by=frozenset(w.lower() for w in raw.get("followed_by") or ()),
         cue_not_followed_by=frozenset(w.lower() for w in raw.get("cue_not_followed_by") or ()),
+        yields=raw.get("yields") is True,
         **sets,
     )
 

@@ -372,7 +372,7 @@ def _tiers(data: dict[str, Any], where: str, count: _Counter) -> dict[str, Any]:
 _CODES = ("TL401", "TL402")  # clinical.CODES
 _CLINICAL_ENTRY_KEYS = (
     "phrase", "code", "category", "after", "before", "sentence", "unless", "not_followed_by",
-    "followed_by", "cue_not_followed_by", "example", "not",
+    "followed_by", "cue_not_followed_by", "yields", "example", "not",
 )
 
 
@@ -430,6 +430,10 @@ def _clinical(data: dict[str, Any], where: str, count: _Counter) -> dict[str, An
         for key in ("not_followed_by", "followed_by", "cue_not_followed_by"):
             if raw.get(key) is not None:
                 clean[key] = _phrases(raw[key], f"{at}.{key}", count, one_token=True)
+        if "yields" in raw:
+            if not isinstance(raw["yields"], bool):
+                raise _Bad(f"{at}.yields", f"must be true or false (got {raw['yields']!r})")
+            clean["yields"] = raw["yields"]
         for key in ("example", "not"):
             if key in raw:
                 _note(raw[key], f"{at}.{key}")
