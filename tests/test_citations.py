@@ -200,6 +200,13 @@ FOUND = [
     ("a preprint (arXiv:2101.00001v2).", [("arxiv", "arXiv:2101.00001v2")]),
     ("arXiv: 1706.03762", [("arxiv", "arXiv: 1706.03762")]),
     ("(arXiv math.GT/0309136)", [("arxiv", "arXiv math.GT/0309136")]),
+    # a body that authors its own reports and standards, named by its capitals
+    ("Most adults need more (WHO, 2019).", [("author-year", "WHO, 2019")]),
+    ("See the guideline (NICE 2018).", [("author-year", "NICE 2018")]),
+    (
+        "The code allows for creep (CEN, EN 1995-1-1: Eurocode 5, 2004).",
+        [("venue-year", "CEN, EN 1995-1-1: Eurocode 5, 2004")],
+    ),
 ]
 
 
@@ -423,6 +430,8 @@ NOT_FOUND = [
     "Between 1999 and 2001, nothing happened.",
     "(2020)",
     "He was born in 1950 (aged 70 in 2020).",
+    "The fan speeds up under load (CPU).",  # capitals without a year name no author
+    "The model answered in a second (GPT-4, 2023)",
     "See section 3.2 (Section 2020 is unrelated).",
     "Use tierlint==0.1.0 (2024).",
     "(Newton 1487)",  # before 1500: a date, not a source's year

@@ -223,13 +223,18 @@ def _patterns(packs: Packs = ()) -> _Patterns:
     years = rf"{year}(?:\s*,\s*(?:{year}|[a-h](?=\s*[,;)\]])))*"
     pages = r"\d+(?:\s*[–-]\s*\d+)?"
     locator = rf"(?:,\s*(?i:pp?\.?|ch(?:ap)?\.|sec\.|§|fig\.|para\.)\s*{pages}|:\s*{pages})"
-    item = rf"(?P<c>{surname}{others}(?:{last})?(?:{et_al})?(?:,\s*|\s+){years}(?:{locator})?)"
+    # In a dated citation an author may be a body that publishes its own reports and
+    # standards, by its capitals: "(WHO, 2019)", "(CEN, EN 1995-1-1: Eurocode 5, 2004)";
+    # without a year capitals are no author ("(CPU).", "(OK)." name none)
+    author = rf"(?:{surname}|(?<![\w@'’.-])[A-Z]{{2,8}}(?![\w'’-]))"
+    authors = rf"{author}(?:\s*,\s*{author}){{0,20}}(?:(?:{amp}|{and_}){author})?"
+    item = rf"(?P<c>{authors}(?:{et_al})?(?:,\s*|\s+){years}(?:{locator})?)"
     # the title or venue may open with quotation marks or emphasis: (Maister, "The
     # Psychology of Waiting Lines", in *The Service Encounter*, Lexington Books 1985)
     # (a venue may open in lower case: "(Lewis et al., npj Prim. Care Respir. Med. 2016)",
     # "(Fancourt et al., ecancermedicalscience 2016)")
     titled = (
-        rf"(?P<c>{surname}{others}(?:{last})?(?:{et_al})?,\s+[\"“‘'*_]{{0,2}}{letter}[^()\[\];\n]{{0,150}}?"
+        rf"(?P<c>{authors}(?:{et_al})?,\s+[\"“‘'*_]{{0,2}}{letter}[^()\[\];\n]{{0,150}}?"
         rf"(?:,\s*|\s+){years}(?:{locator})?)"
     )
     # A venue, then its year, maybe after volume and pages: "Nature 521, 436–444 (2015)".
