@@ -304,6 +304,21 @@ def test_seems_to_tiers_a_claim_hypothesis_but_owes_no_citation(repo):
     assert [c["tier"] for c in repo.claims("a.md")] == ["hypothesis"] * 3
 
 
+def test_a_doubt_about_the_writers_own_plans_owes_no_citation(repo):
+    """"X could run short of memory if we turn it on" weighs the team's decision: its weak
+    hedge tiers the claim but owes nothing; "may" still owes, and so does "could" on a
+    claim about the world."""
+    repo.write(
+        "a.md",
+        "The collector could run short of memory if we turn tail sampling on.\n\n"
+        "Tail sampling may drop whole traces if we turn it on.\n\n"
+        "Tail sampling could drop whole traces under load.\n",
+    )
+    payload = repo.check_json("a.md")
+    assert [(d["code"], d["line"]) for d in payload["diagnostics"]] == [("TL301", 3), ("TL301", 5)]
+    assert [c["tier"] for c in repo.claims("a.md")] == ["hypothesis"] * 3
+
+
 def test_a_doubt_set_aside_in_a_story_still_hedges_another_tiers_wording(repo):
     """Under a risks heading (or in the writer's story) a weak hedge alone tiers nothing, but
     beside an exact cue it is still the hedge on it: "proved that … might" is hypothesis."""

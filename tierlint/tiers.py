@@ -777,14 +777,18 @@ def owes_citation(claim: Claim, packs: Packs = (), block_text: str = "", risk: b
     story in the past ("Jan was on warfarin that spring; the dogs did not seem to mind"),
     or is a sentence in the past of a paragraph that does (``block_text``), cues marked
     ``owes_in_narration: false`` ("could", "seem to", "would be") owe nothing either; nor do
-    they under a risks heading of a design note (``risk``: see :func:`risk_blocks`)."""
+    they under a risks heading of a design note (``risk``: see :func:`risk_blocks`), nor in
+    a claim on the writers' own plans ("… could run short of memory if we turn it on")."""
     if claim.source != "inferred":
         return True
     owing = [c for c in claim.cues if c.signals == "hypothesis" and c.entry.owes_citation]
     if all(c.entry.owes_in_narration for c in owing):
         return bool(owing)
-    in_story = risk or narrates(claim.masked, packs) or (
-        _in_the_past(claim.masked, packs) and narrates(block_text, packs)
+    in_story = (
+        risk
+        or narrates(claim.masked, packs)
+        or (_in_the_past(claim.masked, packs) and narrates(block_text, packs))
+        or _narration(packs).plans.search(claim.masked) is not None
     )
     if not in_story:
         return bool(owing)
@@ -837,6 +841,7 @@ class _Narration(NamedTuple):
     past_verbs: re.Pattern[str]
     storyteller: re.Pattern[str]
     first_person: re.Pattern[str]
+    plans: re.Pattern[str]
 
 
 @lru_cache(maxsize=16)
