@@ -306,7 +306,10 @@ def _tiers(data: dict[str, Any], where: str, count: _Counter) -> dict[str, Any]:
             _mapping(data["exact_figure"], f"{where}.exact_figure"), f"{where}.exact_figure", count
         )
     if data.get("narration") is not None:
-        out["narration"] = _word_lists("pronouns", "past_verbs", "storyteller", "first_person", "plans", pattern=True)(
+        narration = _word_lists(
+            "pronouns", "past_verbs", "storyteller", "first_person", "plans", pattern=True
+        )
+        out["narration"] = narration(
             _mapping(data["narration"], f"{where}.narration"), f"{where}.narration", count
         )
     if data.get("labels") is not None:
