@@ -207,6 +207,11 @@ FOUND = [
         "The code allows for creep (CEN, EN 1995-1-1: Eurocode 5, 2004).",
         [("venue-year", "CEN, EN 1995-1-1: Eurocode 5, 2004")],
     ),
+    # or named in words, before its report's title
+    (
+        "Wood dries faster in the wind (Forest Products Laboratory, Air Drying of Lumber, 1999).",
+        [("venue-year", "Forest Products Laboratory, Air Drying of Lumber, 1999")],
+    ),
 ]
 
 

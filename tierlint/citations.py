@@ -233,8 +233,11 @@ def _patterns(packs: Packs = ()) -> _Patterns:
     # Psychology of Waiting Lines", in *The Service Encounter*, Lexington Books 1985)
     # (a venue may open in lower case: "(Lewis et al., npj Prim. Care Respir. Med. 2016)",
     # "(Fancourt et al., ecancermedicalscience 2016)")
+    # and before a title, a body named in words: "(Forest Products Laboratory, *Air Drying of
+    # Lumber*, USDA FPL-GTR-117, 1999)"
+    body = rf"(?<![\w@'’.-])[A-Z][a-z]+(?:\s+(?:(?:of|for|and|the|&)\s+)?[A-Z][a-z]+){{1,5}}(?![\w'’-])"
     titled = (
-        rf"(?P<c>{authors}(?:{et_al})?,\s+[\"“‘'*_]{{0,2}}{letter}[^()\[\];\n]{{0,150}}?"
+        rf"(?P<c>(?:{authors}|{body})(?:{et_al})?,\s+[\"“‘'*_]{{0,2}}{letter}[^()\[\];\n]{{0,150}}?"
         rf"(?:,\s*|\s+){years}(?:{locator})?)"
     )
     # A venue, then its year, maybe after volume and pages: "Nature 521, 436–444 (2015)".
