@@ -267,6 +267,17 @@ def test_a_declared_lens_worded_as_fact_contradicts_its_tier(sentence):
     assert _tier_findings(sentence + "\n") == []  # untiered: no exact claim is inferred
 
 
+@pytest.mark.parametrize(
+    "sentence, tier",
+    [
+        ("It seemed to me then like the coldest room in Wales, and it may well have been.", None),
+        ("The Blanc brothers may well have been the first to hack a network.", "hypothesis"),
+    ],
+)
+def test_what_may_have_been_in_the_writers_own_story_is_their_doubt(sentence, tier):
+    assert [c.tier for c in tier_page(parse_page(sentence + "\n"))] == [tier]
+
+
 def _entries():
     return [pytest.param(e, id=str(e["phrase"])[:40]) for e in load_lexicon("tiers")["cues"]]
 

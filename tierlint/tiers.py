@@ -521,10 +521,10 @@ def _figure_patterns(packs: Packs = ()) -> _Figures:
         return alternation(found) if found else "(?!)"
 
     return _Figures(
-        # "exactly 4", "exactly 1,000", "exactly in two"; not "not exactly half"
+        # "exactly 4", "exactly 1,000", "exactly √2", "exactly in two"; not "not exactly half"
         re.compile(
             rf"(?<![\w'’-])(?<![Nn]ot )(?P<exactly>(?i:exactly))\s+"
-            rf"(?:\d|(?i:{words('figures')})(?![\w'’-]))"
+            rf"(?:[\d√π½⅓⅔¼¾⅛]|(?i:{words('figures')})(?![\w'’-]))"
         ),
         # the rest of the figure ("10:15", "1,000"), then the time word
         re.compile(rf"[\w.,:/]*\s+(?i:{words('times')})(?![\w'’-])"),
