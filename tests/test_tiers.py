@@ -353,3 +353,14 @@ def test_plural_tier_headings_declare_their_sections():
         parse_page("## Serious hypotheses\n\nPrices move.\n\n## Interpretive lenses\n\nA shape.\n")
     )
     assert [(c.tier, c.source) for c in claims] == [("hypothesis", "section"), ("lens", "section")]
+
+
+def test_no_phrase_is_the_cue_of_two_entries():
+    """Two entries matching the same words would leave which one counts to the matcher's
+    order: another sense of a cue gets phrases of its own ("note argues that")."""
+    seen: dict[str, int] = {}
+    for i, entry in enumerate(load_lexicon("tiers")["cues"]):
+        phrases = entry["phrase"] if isinstance(entry["phrase"], list) else [entry["phrase"]]
+        for phrase in phrases:
+            assert phrase.lower() not in seen, (phrase, seen.get(phrase.lower()), i)
+            seen[phrase.lower()] = i

@@ -290,7 +290,8 @@ _CUE_KEYS = (
     "owes_in_narration", "in_own_story", "example", "not",
 )
 _CUE_SHAPES = (
-    "capitalised", "before_number", "after_digits", "before_code", "before_ing", "before_capitalised"
+    "capitalised", "before_number", "after_digits", "before_code", "before_ing", "before_capitalised",
+    "inside",
 )  # tiers.SHAPES
 
 

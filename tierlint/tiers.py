@@ -134,8 +134,18 @@ _SIGNED = re.compile(r"[−+±-]\d")
 
 
 def _after_digits(doc: Any, s: int, e: int) -> bool:
-    """The token before holds a digit: a count ("the 24 possible orders", "2ⁿ possible")."""
-    return s > 0 and any(ch.isdigit() for ch in doc[s - 1].text)
+    """The token before holds a digit, or is code: a count ("the 24 possible orders", "2ⁿ
+    possible", "`2^k(2^k − 1)/2` possible pairs": a masked code span is a run of "x")."""
+    if s == 0:
+        return False
+    word = doc[s - 1].text
+    return any(ch.isdigit() for ch in word) or (len(word) > 1 and word.strip("x") == "")
+
+
+def _inside(doc: Any, s: int, e: int) -> bool:
+    """Not the sentence's first word: a word comes before it ("Probably not much." answers
+    a question only when it opens the sentence)."""
+    return any(not t.is_punct for t in doc[:s])
 
 
 def _before_code(doc: Any, s: int, e: int) -> bool:
@@ -165,6 +175,7 @@ SHAPES = {
     "before_code": _before_code,
     "before_ing": _before_ing,
     "before_capitalised": _before_capitalised,
+    "inside": _inside,
 }
 
 
