@@ -207,6 +207,15 @@ FOUND = [
         "The code allows for creep (CEN, EN 1995-1-1: Eurocode 5, 2004).",
         [("venue-year", "CEN, EN 1995-1-1: Eurocode 5, 2004")],
     ),
+    # a volume's issue in brackets before the year, and a span of years
+    (
+        'It may set the pace (Dean & Barroso, "The Tail at Scale", Commun. ACM 56(2), 74–80, 2013).',
+        [("venue-year", 'Dean & Barroso, "The Tail at Scale", Commun. ACM 56(2), 74–80, 2013')],
+    ),
+    (
+        'Set side by side (Ellis, "The Anglo-Cymric Score", Trans. Philol. Soc., 1877–79).',
+        [("venue-year", 'Ellis, "The Anglo-Cymric Score", Trans. Philol. Soc., 1877–79')],
+    ),
     # or named in words, before its report's title
     (
         "Wood dries faster in the wind (Forest Products Laboratory, Air Drying of Lumber, 1999).",

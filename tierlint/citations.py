@@ -219,7 +219,8 @@ def _patterns(packs: Packs = ()) -> _Patterns:
     last = rf"(?:{amp}|{and_}){surname}"
     et_al = r",?\s+[*_]{0,2}(?:et\.?\s+al(?![\w])\.?|and\s+colleagues(?![\w]))[*_]{0,2}"
 
-    year = rf"(?:{_YEAR_DIGITS}[a-h]?|(?i:in\s+press|forthcoming|n\.\s?d\.))(?![\w])"
+    # a year, or a span of them ("Transactions of the Philological Society, 1877–79")
+    year = rf"(?:{_YEAR_DIGITS}(?:[–-](?:\d{{4}}|\d{{2}})(?![\w]))?[a-h]?|(?i:in\s+press|forthcoming|n\.\s?d\.))(?![\w])"
     years = rf"{year}(?:\s*,\s*(?:{year}|[a-h](?=\s*[,;)\]])))*"
     pages = r"\d+(?:\s*[–-]\s*\d+)?"
     locator = rf"(?:,\s*(?i:pp?\.?|ch(?:ap)?\.|sec\.|§|fig\.|para\.)\s*{pages}|:\s*{pages})"
@@ -237,7 +238,8 @@ def _patterns(packs: Packs = ()) -> _Patterns:
     # Lumber*, USDA FPL-GTR-117, 1999)"
     body = rf"(?<![\w@'’.-])[A-Z][a-z]+(?:\s+(?:(?:of|for|and|the|&)\s+)?[A-Z][a-z]+){{1,5}}(?![\w'’-])"
     titled = (
-        rf"(?P<c>(?:{authors}|{body})(?:{et_al})?,\s+[\"“‘'*_]{{0,2}}{letter}[^()\[\];\n]{{0,150}}?"
+        # (a volume's issue in brackets may come before the year: "Commun. ACM 56(2), 74–80")
+        rf"(?P<c>(?:{authors}|{body})(?:{et_al})?,\s+[\"“‘'*_]{{0,2}}{letter}(?:[^()\[\];\n]|\(\d{{1,4}}\)){{0,150}}?"
         rf"(?:,\s*|\s+){years}(?:{locator})?)"
     )
     # A venue, then its year, maybe after volume and pages: "Nature 521, 436–444 (2015)".
