@@ -302,17 +302,9 @@ def _tiers(data: dict[str, Any], where: str, count: _Counter) -> dict[str, Any]:
     for key in lists:
         if data.get(key) is not None:
             out[key] = _phrases(data[key], f"{where}.{key}", count, one=False, pattern=True)
-    if data.get("exact_figure") is not None:
-        out["exact_figure"] = _word_lists("figures", "times", "instructions", pattern=True)(
-            _mapping(data["exact_figure"], f"{where}.exact_figure"), f"{where}.exact_figure", count
-        )
-    if data.get("narration") is not None:
-        narration = _word_lists(
-            "pronouns", "past_verbs", "storyteller", "first_person", "plans", pattern=True
-        )
-        out["narration"] = narration(
-            _mapping(data["narration"], f"{where}.narration"), f"{where}.narration", count
-        )
+    for key, check in _TIER_WORD_LISTS.items():
+        if data.get(key) is not None:
+            out[key] = check(_mapping(data[key], f"{where}.{key}"), f"{where}.{key}", count)
     if data.get("labels") is not None:
         labels = _mapping(data["labels"], f"{where}.labels")
         out["labels"] = {}
@@ -360,9 +352,7 @@ def _tiers(data: dict[str, Any], where: str, count: _Counter) -> dict[str, Any]:
             entry["not_if"] = list(shapes)
         for key in ("infers", "contradicts", "owes_citation", "owes_in_narration", "in_own_story"):
             if key in raw:
-                if not isinstance(raw[key], bool):
-                    raise _Bad(f"{at}.{key}", f"must be true or false (got {raw[key]!r})")
-                entry[key] = raw[key]
+                entry[key] = _flag(raw, key, at)
         for key in ("example", "not"):
             if key in raw:
                 _note(raw[key], f"{at}.{key}")
@@ -371,6 +361,13 @@ def _tiers(data: dict[str, Any], where: str, count: _Counter) -> dict[str, Any]:
     if data.get("cues") is not None:
         out["cues"] = _entries(data["cues"], f"{where}.cues", cue)
     return out
+
+
+def _flag(raw: dict[str, Any], key: str, at: str) -> bool:
+    """``raw[key]``, which must be true or false."""
+    if not isinstance(raw[key], bool):
+        raise _Bad(f"{at}.{key}", f"must be true or false (got {raw[key]!r})")
+    return raw[key]
 
 
 _CODES = ("TL401", "TL402")  # clinical.CODES
@@ -435,9 +432,7 @@ def _clinical(data: dict[str, Any], where: str, count: _Counter) -> dict[str, An
             if raw.get(key) is not None:
                 clean[key] = _phrases(raw[key], f"{at}.{key}", count, one_token=True)
         if "yields" in raw:
-            if not isinstance(raw["yields"], bool):
-                raise _Bad(f"{at}.yields", f"must be true or false (got {raw['yields']!r})")
-            clean["yields"] = raw["yields"]
+            clean["yields"] = _flag(raw, "yields", at)
         for key in ("example", "not"):
             if key in raw:
                 _note(raw[key], f"{at}.{key}")
@@ -484,6 +479,12 @@ def _word_lists(
 
     return check
 
+
+# the sections of tiers.yaml that are named word lists
+_TIER_WORD_LISTS = {
+    "exact_figure": _word_lists("figures", "times", "instructions", pattern=True),
+    "narration": _word_lists("pronouns", "past_verbs", "storyteller", "first_person", "plans", pattern=True),
+}
 
 _CHECKERS: dict[str, Callable[[dict[str, Any], str, _Counter], dict[str, Any]]] = {
     "tiers": _tiers,

@@ -133,13 +133,18 @@ def _before_number(doc: Any, s: int, e: int) -> bool:
 _SIGNED = re.compile(r"[−+±-]\d")
 
 
+def _masked_code(word: str) -> bool:
+    """Whether a token is a code span: claims are masked, a code span is a run of "x"."""
+    return len(word) > 1 and word.strip("x") == ""
+
+
 def _after_digits(doc: Any, s: int, e: int) -> bool:
     """The token before holds a digit, or is code: a count ("the 24 possible orders", "2ⁿ
-    possible", "`2^k(2^k − 1)/2` possible pairs": a masked code span is a run of "x")."""
+    possible", "`2^k(2^k − 1)/2` possible pairs")."""
     if s == 0:
         return False
     word = doc[s - 1].text
-    return any(ch.isdigit() for ch in word) or (len(word) > 1 and word.strip("x") == "")
+    return any(ch.isdigit() for ch in word) or _masked_code(word)
 
 
 def _inside(doc: Any, s: int, e: int) -> bool:
@@ -149,12 +154,11 @@ def _inside(doc: Any, s: int, e: int) -> bool:
 
 
 def _before_code(doc: Any, s: int, e: int) -> bool:
-    """The next token is code (claims are masked: a code span is a run of "x") or a
-    one-letter variable ("at distance `d`", "at distance x")."""
+    """The next token is code or a one-letter variable ("at distance `d`", "at distance x")."""
     if e >= len(doc):
         return False
     word = doc[e].text
-    return word.strip("x") == "" or (len(word) == 1 and word.isalpha() and word not in "aAI")
+    return _masked_code(word) or (len(word) == 1 and word.isalpha() and word not in "aAI")
 
 
 def _before_ing(doc: Any, s: int, e: int) -> bool:
@@ -528,8 +532,7 @@ def _figure_patterns(packs: Packs = ()) -> _Figures:
     data = ((load_lexicon("tiers", packs) if packs else load_lexicon("tiers")).get("exact_figure")) or {}
 
     def words(key: str) -> str:
-        found = word_list(data, key, "tiers.yaml: exact_figure") if data.get(key) else []
-        return alternation(found) if found else "(?!)"
+        return _any_of(data, key, "tiers.yaml: exact_figure")
 
     return _Figures(
         # "exactly 4", "exactly 1,000", "exactly √2", "exactly in two"; not "not exactly half"
@@ -553,8 +556,13 @@ def _lexicon_words(key: str, before: str, packs: Packs = ()) -> re.Pattern[str]:
     """A pattern for any of the words or phrases of tiers.yaml's list ``key`` (none: a
     pattern that matches nothing), whole words after the lookbehind ``before``."""
     data = load_lexicon("tiers", packs) if packs else load_lexicon("tiers")
-    words = alternation(word_list(data, key, "tiers.yaml")) if data.get(key) else "(?!)"
-    return re.compile(rf"{before}(?i:{words})(?![\w'’-])")
+    return re.compile(rf"{before}(?i:{_any_of(data, key, 'tiers.yaml')})(?![\w'’-])")
+
+
+def _any_of(data: dict[str, Any], key: str, where: str) -> str:
+    """An alternation of the words of ``data``'s list ``key``; none: one that matches
+    nothing."""
+    return alternation(word_list(data, key, where)) if data.get(key) else "(?!)"
 
 
 _CLAUSE_BREAK = re.compile(r"[;:—–()\[\]]")
