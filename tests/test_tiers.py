@@ -278,6 +278,33 @@ def test_what_may_have_been_in_the_writers_own_story_is_their_doubt(sentence, ti
     assert [c.tier for c in tier_page(parse_page(sentence + "\n"))] == [tier]
 
 
+@pytest.mark.parametrize(
+    "paragraph, tiers",
+    [
+        # an indirect question in a story doubts nothing the page claims
+        ("In the heatwave the clock fell behind. My son asked whether it was broken.", [None, None]),
+        ("I lose the toss most weeks. We ran a sweep on whether anyone would make a century.", [None, None]),
+        # research asks it: an open question
+        ("We asked whether replay carries the error.", ["hypothesis"]),
+    ],
+)
+def test_whether_in_a_story_is_an_indirect_question(paragraph, tiers):
+    assert [c.tier for c in tier_page(parse_page(paragraph + "\n"))] == tiers
+
+
+@pytest.mark.parametrize(
+    "sentence, tier",
+    [
+        ("This page sets out what is certain about that, what the research says, and a way of talking about it.", None),
+        ("This note covers the limiter only; the queue may be slower.", None),
+        # not at the claim's start: the page's own words are not signposting
+        ("What this page covers may well be wrong.", "hypothesis"),
+    ],
+)
+def test_a_signpost_announces_the_page_and_takes_no_tier(sentence, tier):
+    assert [c.tier for c in tier_page(parse_page(sentence + "\n"))] == [tier]
+
+
 def _entries():
     return [pytest.param(e, id=str(e["phrase"])[:40]) for e in load_lexicon("tiers")["cues"]]
 

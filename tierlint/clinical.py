@@ -51,6 +51,7 @@ class _Entry:
     unless: frozenset[str] = frozenset()  # term sets whose presence makes it another sense
     cue_not_followed_by: frozenset[str] = frozenset()  # words right after the cue itself
     yields: bool = False  # gives way to any other hit of its code in the claim
+    relative: bool = False  # a ``before`` term may head a relative clause the cue ends
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,6 +235,8 @@ def _span(
             span = (s, end)
         else:
             starts = [a for a, name in terms.ending.get(s, ()) if name in entry.before]
+            if not starts and entry.relative:
+                starts = _antecedent(doc, s, entry.before, terms)
             if not starts:
                 return None
             span = (min(starts), e)
@@ -242,6 +245,25 @@ def _span(
     if entry.followed_by and span[1] < len(doc) and doc[span[1]].lower_ not in entry.followed_by:
         return None
     return span
+
+
+_RELATIVE = frozenset(("that", "which"))
+_RELATIVE_MAX = 4  # words between the relative pronoun and the cue: "a GP can"
+
+
+def _antecedent(doc: Doc, s: int, wanted: frozenset[str], terms: _Terms) -> list[int]:
+    """Starts of a wanted term that heads a relative clause ending at token ``s``: the
+    term, "that" or "which", then a few words without punctuation ("the anxiety [that our
+    sessions] treat", "a vertigo [that a GP can] diagnose")."""
+    for k in range(s - 1, max(s - _RELATIVE_MAX - 2, -1), -1):
+        token = doc[k]
+        if token.lower_ in _RELATIVE:
+            if k == s - 1:
+                return []  # "anxiety that treats": the subject, not the object, of the cue
+            return [a for a, name in terms.ending.get(k, ()) if name in wanted]
+        if token.is_punct:
+            return []
+    return []
 
 
 def _term_after(
@@ -368,6 +390,7 @@ def _entry(raw: Any, i: int, term_sets: dict[str, Any]) -> _Entry:
         followed_by=frozenset(w.lower() for w in raw.get("followed_by") or ()),
         cue_not_followed_by=frozenset(w.lower() for w in raw.get("cue_not_followed_by") or ()),
         yields=raw.get("yields") is True,
+        relative=raw.get("relative") is True,
         **sets,
     )
 

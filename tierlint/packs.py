@@ -296,7 +296,7 @@ _CUE_SHAPES = (
 
 
 def _tiers(data: dict[str, Any], where: str, count: _Counter) -> dict[str, Any]:
-    lists = ("beside_proof", "risk_headings", "pointers", "pointers_before_name")
+    lists = ("beside_proof", "risk_headings", "pointers", "pointers_before_name", "signposts")
     _mapping(data, where, ("labels", "cues", "narration", "exact_figure", *lists))
     out: dict[str, Any] = {}
     for key in lists:
@@ -373,7 +373,7 @@ def _flag(raw: dict[str, Any], key: str, at: str) -> bool:
 _CODES = ("TL401", "TL402")  # clinical.CODES
 _CLINICAL_ENTRY_KEYS = (
     "phrase", "code", "category", "after", "before", "sentence", "unless", "not_followed_by",
-    "followed_by", "cue_not_followed_by", "yields", "example", "not",
+    "followed_by", "cue_not_followed_by", "yields", "relative", "example", "not",
 )
 
 
@@ -431,8 +431,9 @@ def _clinical(data: dict[str, Any], where: str, count: _Counter) -> dict[str, An
         for key in ("not_followed_by", "followed_by", "cue_not_followed_by"):
             if raw.get(key) is not None:
                 clean[key] = _phrases(raw[key], f"{at}.{key}", count, one_token=True)
-        if "yields" in raw:
-            clean["yields"] = _flag(raw, "yields", at)
+        for flag in ("yields", "relative"):
+            if flag in raw:
+                clean[flag] = _flag(raw, flag, at)
         for key in ("example", "not"):
             if key in raw:
                 _note(raw[key], f"{at}.{key}")

@@ -424,8 +424,8 @@ def plan_tiers(
         elif page_tier:
             claim.tier, claim.source = page_tier, "page"
             claim.evidence = [Evidence(f"tier: {page_tier}", page_tier, 0)]
-        elif _points_elsewhere(page, claim, packs, proof_extensions):
-            continue  # "… has its own page, `lc-…`": it states nothing of its own
+        elif _points_elsewhere(page, claim, packs, proof_extensions) or _signpost(claim, packs):
+            continue  # "… has its own page, `lc-…`", "This page sets out …": nothing of its own
         else:
             # a claim that names a proof is exact, unless its wording says otherwise ("`x.fk`
             # … proves it" says so too, though "proves it" alone infers nothing)
@@ -769,6 +769,13 @@ def _points_elsewhere(
         and _ends_with(before, page.masked[claim.start : code.start])
         for code in codes
     )
+
+
+def _signpost(claim: Claim, packs: Packs = ()) -> bool:
+    """Whether the claim opens by saying what the page itself does (``signposts`` in
+    rules/tiers.yaml: "This page sets out what is certain, what the research says, and a
+    way of talking about it")."""
+    return _lexicon_words("signposts", r"^[\W_]*", packs).match(claim.masked) is not None
 
 
 def _ends_with(pattern: re.Pattern[str], text: str) -> bool:
