@@ -291,7 +291,7 @@ _CUE_KEYS = (
 )
 _CUE_SHAPES = (
     "capitalised", "before_number", "after_digits", "before_code", "before_ing", "before_capitalised",
-    "inside",
+    "inside", "in_purpose",
 )  # tiers.SHAPES
 
 

@@ -171,6 +171,24 @@ def _before_capitalised(doc: Any, s: int, e: int) -> bool:
     return e < len(doc) and doc[e].text[:1].isupper() and doc[e].text != "I"
 
 
+_PURPOSE = (("so", "that"), ("in", "order", "that"))
+_PURPOSE_REACH = 20  # words between "so that" and the modal, over an "and": "so that carts
+# could tip limestone and coal into the top from the slope above and the burnt lime could
+# be raked out"
+
+
+def _in_purpose(doc: Any, s: int, e: int) -> bool:
+    """Inside a purpose clause, a few words after "so that" or "in order that" and no
+    punctuation between ("built into the hillside so that carts could tip limestone into
+    the top"): what something is for, not a doubt."""
+    for k in range(s - 1, max(s - _PURPOSE_REACH - 3, -1), -1):
+        if doc[k].is_punct:
+            return False
+        if doc[k].lower_ == "that" and any(_words_at(doc, k + 1 - len(p), p) for p in _PURPOSE):
+            return True
+    return False
+
+
 # token shapes a cue entry's ``not_if`` may name: each says the match is another sense
 SHAPES = {
     "capitalised": _capitalised,
@@ -180,6 +198,7 @@ SHAPES = {
     "before_ing": _before_ing,
     "before_capitalised": _before_capitalised,
     "inside": _inside,
+    "in_purpose": _in_purpose,
 }
 
 
