@@ -42,6 +42,27 @@ def test_the_citation_may_sit_elsewhere_in_the_block(repo):
 
 
 @pytest.mark.parametrize(
+    "source, expected",
+    [
+        ("Takaishi 1996", []),
+        # a reference entry, as a reference list writes one
+        ("Challis (ed.), *A New History of the Royal Mint*, Cambridge University Press 1992", []),
+        ("Jevons, J. Stat. Soc. Lond. 1868", []),
+        # a name and no year, or a year and no author list: no reference
+        ("the Royal Mint archive", ["TL301"]),
+        ("kept since 1992", ["TL301"]),
+    ],
+)
+def test_a_source_cell_cites_for_its_row(repo, source, expected):
+    repo.write(
+        "a.md",
+        "| Claim | Why | Source |\n|---|---|---|\n"
+        f"| 22 carat may have been kept for the coinage | hardness | {source} |\n",
+    )
+    assert codes(repo.check_json("a.md")) == expected
+
+
+@pytest.mark.parametrize(
     "tail, expected",
     [
         (".", ["TL301"]),

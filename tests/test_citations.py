@@ -395,9 +395,13 @@ def test_hearsay_is_a_candidate_of_its_own_kind() -> None:
     assert kinds("as the coach keeps saying") == []  # not a name
 
 
-def test_a_lone_name_is_a_candidate_only_where_it_closes_a_sentence() -> None:
+def test_a_lone_name_is_a_candidate_only_where_it_closes_a_sentence_or_a_clause() -> None:
     kinds = lambda t: [(c.kind, c.text) for c in find_citations(t)]  # noqa: E731
     assert kinds("as described in fireground commanders (Klein).") == [("lone-name", "Klein")]
+    assert kinds("it might be the long rests as much as the alkali (Kerr), which would explain it") == [
+        ("lone-name", "Kerr")
+    ]
+    assert kinds("We met in the old mill (Hartley), a few doors down.") == []
     assert kinds("… than an empty card (Nunes & Drèze).") == [("lone-name", "Nunes & Drèze")]
     assert kinds("… than an empty card (Nunes and Drèze).") == [("lone-name", "Nunes and Drèze")]
     assert kinds("The interpreter (Python) runs the hook.") == []

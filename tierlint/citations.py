@@ -27,8 +27,9 @@ Kinds (``Citation.kind``):
                  ``key`` is the label. Whether it cites depends on its definition, which the
                  caller checks with ``find_citations(definition_text)``.
 ``lone-name``    (``complete=False``) one surname, or two joined by "&" or "and", alone in
-                 parentheses closing a sentence: "… fireground commanders (Klein).", "…
-                 (Nunes & Drèze)." TL302 reports it only in a hypothesis claim, since
+                 parentheses closing a sentence or a clause: "… fireground commanders
+                 (Klein).", "… (Nunes & Drèze).", "… as much as the alkali (Kerr), which
+                 would explain …" TL302 reports it only in a hypothesis claim, since
                  "(Python)." and "(Research & Development)." are shaped the same.
 ``hearsay``     (``complete=False``) authors credited in conversational words with no year:
                  "as Dunbar keeps saying" (``hearsay_verbs``). TL302 reports it only in a
@@ -90,7 +91,7 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class Citation:
-    kind: str  # "author-year" | "venue-year" | "doi" | "arxiv" | "pandoc" | "footnote" | "author-only" | "lone-name" | "hearsay"
+    kind: str  # "author-year" | "venue-year" | "doi" | "arxiv" | "pandoc" | "footnote" | "author-only" | "lone-name" | "hearsay" | "reference-entry" (a table cell that is a reference entry: checks.citations)
     start: int  # char offsets [start, end) in the text given
     end: int
     text: str  # text[start:end]
@@ -353,9 +354,10 @@ def _patterns(packs: Packs = ()) -> _Patterns:
         hearsay=_attribution(surname, others, last, et_al, _words(lexicon, "hearsay_verbs")),
         # "… described in fireground commanders (Klein)." A lone name in parentheses is
         # shaped like "(Python)" too: kind "lone-name", which TL302 reports only in a
-        # hypothesis claim, where a citation is owed, and only where it closes a sentence.
+        # hypothesis claim, where a citation is owed, and only where it closes a sentence
+        # or a clause (a comma and a conjunction or "which" after it: "(Kerr), which").
         # Two names joined by "&" or "and" are the same kind: "… (Nunes & Drèze)."
-        lone_name=re.compile(rf"\(\s*(?P<c>{surname}(?:{amp}{surname}|{and_}{surname})?)\s*\)(?=\s*(?:[.;:!?]|\Z))"),
+        lone_name=re.compile(rf"\(\s*(?P<c>{surname}(?:{amp}{surname}|{and_}{surname})?)\s*\)(?=\s*(?:[.;:!?]|,\s+(?:which|and|but|so|though|although|while|who)\b|\Z))"),
         # "Stango & Zinman, “Limited …”, Review of Financial Studies 27(4), 2014."
         entry_head=re.compile(
             rf"(?:^\s*|(?<=[:;.]\s)\s*){surname}{others}(?:{last})?(?:{et_al})?\s*[,.:(]"

@@ -554,10 +554,11 @@ def _figure_patterns(packs: Packs = ()) -> _Figures:
         return _any_of(data, key, "tiers.yaml: exact_figure")
 
     return _Figures(
-        # "exactly 4", "exactly 1,000", "exactly √2", "exactly in two"; not "not exactly half"
+        # "exactly 4", "exactly 1,000", "exactly √2", "exactly in two", a formula in code
+        # ("add up to exactly `6L + 12w·tan 30°`": masked, a run of "x"); not "not exactly half"
         re.compile(
             rf"(?<![\w'’-])(?<![Nn]ot )(?P<exactly>(?i:exactly))\s+"
-            rf"(?:[\d√π½⅓⅔¼¾⅛]|(?i:{words('figures')})(?![\w'’-]))"
+            rf"(?:[\d√π½⅓⅔¼¾⅛]|(?i:{words('figures')})(?![\w'’-])|xx+(?![\w'’-]))"
         ),
         # the rest of the figure ("10:15", "1,000"), then the time word
         re.compile(rf"[\w.,:/]*\s+(?i:{words('times')})(?![\w'’-])"),

@@ -63,17 +63,25 @@ class PageCitations:
 
     def _cell_citations(self, masked: str, start: int, end: int) -> list[Citation]:
         """A table cell that holds only a reference ("Friston 2010", "Rao & Ballard
-        1999") cites, as it would inside parentheses: a source column of a table."""
-        from ..citations import find_citations
+        1999") cites, as it would inside parentheses: a source column of a table. So does
+        a cell that is a reference entry, as a reference list writes one ("Challis (ed.), *A
+        New History of the Royal Mint*, Cambridge University Press 1992")."""
+        from ..citations import Citation, find_citations, is_reference_entry
 
         found = []
         for m in _CELL.finditer(masked, start, end):
             cell = m.group(1)
+            cited = False
             for c in find_citations(f"({cell})", self.packs):
                 if c.complete:
                     moved = replace(c, start=c.start - 1, end=c.end - 1)
                     self.offset[id(moved)] = m.start(1)
                     found.append(moved)
+                    cited = True
+            if not cited and is_reference_entry(cell, self.packs):
+                entry = Citation("reference-entry", 0, len(cell.rstrip()), cell.rstrip(), True)
+                self.offset[id(entry)] = m.start(1)
+                found.append(entry)
         return found
 
     def resolved(self, c: Citation) -> bool:
