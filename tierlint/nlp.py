@@ -175,10 +175,16 @@ def _build_anchors(packs: Packs) -> Any:
     if anywhere:
         pattern = f"{pattern}|{_trie(anywhere)}" if pattern else _trie(anywhere)
     finder = re.compile(pattern)
+    # a word that is a whole phrase by itself ("may", "probably") decides at once
+    alone = frozenset(word for word, needed in others.items() if ((), None) in needed)
+    rests = {word: tuple(needed) for word, needed in others.items() if word not in alone}
 
     def needs(lowered: str) -> bool:
         for m in finder.finditer(lowered):
-            for rest, extra in others[m.group()]:
+            word = m.group()
+            if word in alone:
+                return True
+            for rest, extra in rests[word]:
                 if all(w in lowered for w in rest) and (extra is None or any(w in lowered for w in extra)):
                     return True
         return False
