@@ -74,6 +74,12 @@ FOUND = [
         "made at length in Christian & Griffiths,  Algorithms to Live By  (Henry Holt, 2016). Whether",
         [("venue-year", "Christian & Griffiths,  Algorithms to Live By  (Henry Holt, 2016)")],
     ),
+    # an editor's mark after the name ("(ed.)", "(eds)")
+    (
+        "where the fittings were made (Greenslade (ed.), *A History of the County of Stafford*, vol. 17, Victoria County History 1976).",
+        [("venue-year", "Greenslade (ed.), *A History of the County of Stafford*, vol. 17, Victoria County History 1976")],
+    ),
+    ("as Challis (ed.) (1992) shows", [("author-year", "Challis (ed.) (1992)")]),
     # a quoted chapter title inside the parenthesis
     (
         'than explained ones (Maister, "The Psychology of Waiting Lines", in *The Service Encounter*, Lexington Books 1985).',

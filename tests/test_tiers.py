@@ -281,14 +281,15 @@ def test_what_may_have_been_in_the_writers_own_story_is_their_doubt(sentence, ti
 @pytest.mark.parametrize(
     "paragraph, tiers",
     [
-        # an indirect question in a story doubts nothing the page claims
+        # a question someone put, in a story or at a meeting, doubts nothing the page claims
         ("In the heatwave the clock fell behind. My son asked whether it was broken.", [None, None]),
-        ("I lose the toss most weeks. We ran a sweep on whether anyone would make a century.", [None, None]),
-        # research asks it: an open question
+        ("At the last meeting Priya asked whether we could keep the old histograms.", [None]),
+        # research asks it: an open question, also in a note that tells a story
         ("We asked whether replay carries the error.", ["hypothesis"]),
+        ("I lose the toss most weeks. We ran a sweep on whether anyone would make a century.", [None, None]),
     ],
 )
-def test_whether_in_a_story_is_an_indirect_question(paragraph, tiers):
+def test_a_question_someone_asked_is_no_open_question(paragraph, tiers):
     assert [c.tier for c in tier_page(parse_page(paragraph + "\n"))] == tiers
 
 

@@ -211,7 +211,8 @@ def _patterns(packs: Packs = ()) -> _Patterns:
     # position without trying the word list there: ten times faster on prose.)
     not_name = rf"(?={upper})(?!(?:{words})(?![\w'’-]))" if words else ""
     name_rest = rf"(?:['’]{upper})?{lower}{letter}*+(?:-{upper}{lower}{letter}*+)?(?![\w-])"
-    initials = rf"(?:,?\s+{upper}\.(?:\s*-?{upper}\.)*)?"
+    # initials after a surname ("Rao, R. P. N."), and the editor's mark ("Challis (ed.)")
+    initials = rf"(?:,?\s+{upper}\.(?:\s*-?{upper}\.)*)?(?:\s+\((?i:eds?)\.?\))?"
     surname = (
         rf"(?<![\w@'’.-])(?:(?i:{particles})\s+){{0,2}}{not_name}{upper}{name_rest}{initials}"
     )
