@@ -293,6 +293,18 @@ def test_a_question_someone_asked_is_no_open_question(paragraph, tiers):
     assert [c.tier for c in tier_page(parse_page(paragraph + "\n"))] == tiers
 
 
+def test_a_quotation_over_several_sentences_is_someone_elses_doubt():
+    """A testimonial's hedge is its speaker's, not the page's; a hedge outside the quotation,
+    or in a quotation inside one sentence's claim, is handled as before."""
+    text = (
+        '> "My daughter thinks we\'re all mad. She might be right." — Ann, 64\n\n'
+        'The guide says "it may rain", and the ferry may be late.\n'
+    )
+    claims = tier_page(parse_page(text))
+    assert [c.tier for c in claims] == [None, None, "hypothesis"]
+    assert [c.start for c in claims[-1].cues] == [claims[-1].text.rindex("may")]  # not the quoted one
+
+
 @pytest.mark.parametrize(
     "sentence, tier",
     [

@@ -464,11 +464,13 @@ def plan_tiers(
         for claim in claims:
             claim.cues = claim.annotations.get(CUES, [])
         texts: dict[int, str] = {}  # one copy of each block's text, however many claims it has
+        quoted: dict[int, list[tuple[int, int]]] = {}  # a block's quotations, by its id
         for claim, risk, beside in pending:
             block = claim.block
             text = texts.get(id(block))
             if text is None:
                 text = texts[id(block)] = page.masked[block.start : block.end]
+            claim.cues = _outside_long_quotations(claim, text, quoted, block.start)
             tier, evidence = infer_tier(claim, packs, text, risk=risk)
             if not tier and all(c.signals in (None, "exact") for c in claim.cues):
                 tier, evidence = beside
@@ -476,6 +478,24 @@ def plan_tiers(
                 claim.tier, claim.source, claim.evidence = tier, "inferred", evidence
 
     return finish
+
+
+def _outside_long_quotations(
+    claim: Claim, text: str, quoted: dict[int, list[tuple[int, int]]], offset: int
+) -> list[Cue]:
+    """The claim's cues, less those inside a quotation that runs over more than one sentence
+    of its block: someone else's words ("I came for the mugs. It might be the best hour of
+    my week." — Jo), whose doubt is theirs, not a claim of the page. (A quotation inside
+    one sentence the pipeline already passes over.)"""
+    if not claim.cues or '"' not in text and "“" not in text:
+        return claim.cues
+    spans = quoted.get(id(claim.block))
+    if spans is None:
+        spans = quoted[id(claim.block)] = [(offset + a, offset + b) for a, b in _quoted_regions(text)]
+    long = [(a, b) for a, b in spans if a < claim.start or b > claim.end]
+    if not long:
+        return claim.cues
+    return [c for c in claim.cues if not any(a <= claim.start + c.start < b for a, b in long)]
 
 
 def _names_a_proof(
