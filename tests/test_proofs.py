@@ -41,6 +41,7 @@ def test_an_exact_figure_away_from_its_proof_asks_for_one(proved):
         "The same invariant splits the puzzle exactly in two.\n\n"
         "At our frame length the code has a Hamming distance of exactly 4.\n\n"
         "Doubling the drop multiplies the fall time by exactly √2.\n\n"
+        "The six pieces add up to exactly `6L + 12w·tan 30°` before kerf.\n\n"
         "At exactly ten past one the light went off.\n\n"
         "Treat a peak at exactly half a known period as a signal.\n\n"
         "It is not exactly half, more like forty per cent.\n\n"
@@ -50,7 +51,7 @@ def test_an_exact_figure_away_from_its_proof_asks_for_one(proved):
     proved.write("a.md", page)
     payload = proved.check_json("a.md")
     assert [(d["code"], d["line"]) for d in payload["diagnostics"]] == [
-        ("TL201", 3), ("TL201", 5), ("TL201", 7)
+        ("TL201", 3), ("TL201", 5), ("TL201", 7), ("TL201", 9)
     ]
     proved.write(
         "b.md",

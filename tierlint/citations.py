@@ -91,7 +91,10 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class Citation:
-    kind: str  # "author-year" | "venue-year" | "doi" | "arxiv" | "pandoc" | "footnote" | "author-only" | "lone-name" | "hearsay" | "reference-entry" (a table cell that is a reference entry: checks.citations)
+    # "author-year" | "venue-year" | "doi" | "arxiv" | "pandoc" | "footnote" | "author-only" |
+    # "lone-name" | "hearsay"; and "reference-entry", a table cell that is a reference entry
+    # (checks.citations makes it)
+    kind: str
     start: int  # char offsets [start, end) in the text given
     end: int
     text: str  # text[start:end]
@@ -358,7 +361,10 @@ def _patterns(packs: Packs = ()) -> _Patterns:
         # hypothesis claim, where a citation is owed, and only where it closes a sentence
         # or a clause (a comma and a conjunction or "which" after it: "(Kerr), which").
         # Two names joined by "&" or "and" are the same kind: "… (Nunes & Drèze)."
-        lone_name=re.compile(rf"\(\s*(?P<c>{surname}(?:{amp}{surname}|{and_}{surname})?)\s*\)(?=\s*(?:[.;:!?]|,\s+(?:which|and|but|so|though|although|while|who)\b|\Z))"),
+        lone_name=re.compile(
+            rf"\(\s*(?P<c>{surname}(?:{amp}{surname}|{and_}{surname})?)\s*\)"
+            r"(?=\s*(?:[.;:!?]|,\s+(?:which|and|but|so|though|although|while|who)\b|\Z))"
+        ),
         # "Stango & Zinman, “Limited …”, Review of Financial Studies 27(4), 2014."
         entry_head=re.compile(
             rf"(?:^\s*|(?<=[:;.]\s)\s*){surname}{others}(?:{last})?(?:{et_al})?\s*[,.:(]"

@@ -178,9 +178,9 @@ _PURPOSE_REACH = 20  # words between "so that" and the modal, over an "and": "so
 
 
 def _in_purpose(doc: Any, s: int, e: int) -> bool:
-    """Inside a purpose clause, a few words after "so that" or "in order that" and no
-    punctuation between ("built into the hillside so that carts could tip limestone into
-    the top"): what something is for, not a doubt."""
+    """Inside a purpose clause: at most twenty words after "so that" or "in order that",
+    and no punctuation between ("built into the hillside so that carts could tip limestone
+    into the top"): what something is for, not a doubt."""
     for k in range(s - 1, max(s - _PURPOSE_REACH - 3, -1), -1):
         if doc[k].is_punct:
             return False
@@ -487,7 +487,7 @@ def _outside_long_quotations(
     of its block: someone else's words ("I came for the mugs. It might be the best hour of
     my week." — Jo), whose doubt is theirs, not a claim of the page. (A quotation inside
     one sentence the pipeline already passes over.)"""
-    if not claim.cues or '"' not in text and "“" not in text:
+    if not claim.cues or ('"' not in text and "“" not in text):
         return claim.cues
     spans = quoted.get(id(claim.block))
     if spans is None:
