@@ -109,7 +109,7 @@ FIRES = [
     ),
     (
         "Guaranteed relief from chronic pain, or your money back.",
-        [("TL402", "Guaranteed"), ("TL401", "relief from chronic pain")],
+        [("TL402", "Guaranteed"), ("TL401", "relief from chronic pain"), ("TL402", "or your money back")],
     ),
     ("Most users feel better within weeks.", [("TL402", "within weeks")]),
     ("The method permanently resolves anxiety.", [("TL402", "permanently resolves")]),
