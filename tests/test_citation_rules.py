@@ -72,6 +72,8 @@ def test_a_source_cell_cites_for_its_row(repo, source, expected):
         (".[^missing]", ["TL301", "TL303"]),
         (" [@nobody2020].", ["TL303"]),
         (" ([our notes](notes.md)).", ["TL301"]),  # a link inside the repository is no source
+        # a link beside a bare name cites, and the name still wants its year
+        (" (Ferguson; [NMRA S-9.2](https://www.nmra.org/standards)).", ["TL302"]),
     ],
 )
 def test_what_does_not_satisfy(repo, tail, expected):

@@ -502,7 +502,7 @@ def _citation_list(
 ) -> list[tuple[int, int]]:
     """The author spans of a parenthesis ``text[start:end]`` that is a citation list. Each
     ";"-separated item must be author-shaped: it holds a complete citation (one of
-    ``starts``), or opens (after any prefix) with "A & B", "A et al." (strong), "A and B"
+    ``starts``) or a link (masked: a run of "x"), or opens (after any prefix) with "A & B", "A et al." (strong), "A and B"
     ("and" is weak: "(e.g., Python and Rust)"), or is nothing but a surname list (weak:
     "Friston"). A list of one item (opened by a prefix: "(see …)") must be strong.
     Empty when it is not such a list."""
@@ -514,6 +514,9 @@ def _citation_list(
             strong = True  # a complete citation is in this item
             continue
         head = p.item_head.match(text, item.start(), item.end()).end()
+        if _LINK_ITEM.match(text, head, item.end()):
+            strong = True  # a link is a source too: "(Ferguson; [NMRA S-9.2](…))"
+            continue
         authors = p.item_authors.match(text, head, item.end())
         if not authors or not (
             authors["amp"] or authors["and"] or authors["et_al"] or authors["whole"] is not None
@@ -524,6 +527,9 @@ def _citation_list(
     return spans if strong else []
 
 
+# a list item that holds a link: masked, its destination is a run of "x" ("(Ferguson;
+# [NMRA S-9.2](https://…))" reads "(Ferguson;  NMRA S-9.2  xxxx…)")
+_LINK_ITEM = re.compile(r"[^;]*?(?<![\w])x{8,}(?![\w])")
 # What every kind of citation holds at least one of: a bracket (parenthetical forms,
 # Pandoc, footnotes), a digit (years, DOIs, arXiv ids), "et al." or "as" ("as Leach argued").
 _NOTHING_TO_FIND = re.compile(r"[(\[\d@^]|et\.?\s+al|(?<!\w)[Aa]s\s|colleagues")
