@@ -502,9 +502,10 @@ def _citation_list(
 ) -> list[tuple[int, int]]:
     """The author spans of a parenthesis ``text[start:end]`` that is a citation list. Each
     ";"-separated item must be author-shaped: it holds a complete citation (one of
-    ``starts``) or a link (masked: a run of "x"), or opens (after any prefix) with "A & B", "A et al." (strong), "A and B"
-    ("and" is weak: "(e.g., Python and Rust)"), or is nothing but a surname list (weak:
-    "Friston"). A list of one item (opened by a prefix: "(see …)") must be strong.
+    ``starts``) or a link (masked: a run of "x"), or opens (after any prefix) with "A & B",
+    "A et al." (strong), "A and B" ("and" is weak: "(e.g., Python and Rust)"), or is
+    nothing but a surname list (weak: "Friston"). A list of one item (opened by a prefix:
+    "(see …)") must be strong.
     Empty when it is not such a list."""
     spans = []
     items = list(p.item.finditer(text, start, end))

@@ -71,14 +71,13 @@ class PageCitations:
         found = []
         for m in _CELL.finditer(masked, start, end):
             cell = m.group(1)
-            cited = False
+            before = len(found)
             for c in find_citations(f"({cell})", self.packs):
                 if c.complete:
                     moved = replace(c, start=c.start - 1, end=c.end - 1)
                     self.offset[id(moved)] = m.start(1)
                     found.append(moved)
-                    cited = True
-            if not cited and is_reference_entry(cell, self.packs):
+            if len(found) == before and is_reference_entry(cell, self.packs):
                 entry = Citation("reference-entry", 0, len(cell.rstrip()), cell.rstrip(), True)
                 self.offset[id(entry)] = m.start(1)
                 found.append(entry)
